@@ -1,0 +1,32 @@
+# The two commands of the README: `make brief` and `make test`. Both set everything up first.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: brief test setup system-fonts system-test bench clean
+
+brief: system-fonts $(STAMP)
+	$(VENV)/bin/shangli-brief build
+
+test: system-test $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+bench: system-fonts $(STAMP)
+	$(PY) benchmarks/build_time.py
+
+# System packages: fonts for `make brief`; fonts plus poppler, qpdf and LibreOffice for `make test`.
+system-fonts:
+	@scripts/ensure-system.sh fonts
+
+system-test:
+	@scripts/ensure-system.sh test
+
+$(STAMP): pyproject.toml
+	@scripts/ensure-system.sh venv
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) out/*.docx out/*.pdf

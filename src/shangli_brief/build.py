@@ -1,0 +1,119 @@
+"""Orchestration: spec -> Document -> files. Outputs are written under temporary names and
+renamed only when every format of a brief succeeded, so a failed build leaves no partial file
+and never replaces an earlier good one."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .data import Dataset, load_dataset
+from .errors import BriefError, BuildError, ErrorList, Location
+from .model import Document
+from .narrative.templates import SectionCatalogue, make_environment
+from .resolve import resolve
+from .spec import Spec, load_spec
+from .theme import Theme, load_theme
+from .writers import writer_for
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: Path
+    format: str
+    pages: int | None
+    size: int
+
+
+class Workspace:
+    """Templates, datasets and themes, loaded once and shared by every brief of a run."""
+
+    def __init__(self):
+        self._catalogues: dict[Path, SectionCatalogue] = {}
+        self._datasets: dict[tuple, Dataset] = {}
+        self._themes: dict[str, Theme] = {}
+
+    def catalogue(self, workspace: Path) -> SectionCatalogue:
+        if workspace not in self._catalogues:
+            self._catalogues[workspace] = SectionCatalogue(make_environment(workspace))
+        return self._catalogues[workspace]
+
+    def dataset(self, spec: Spec) -> Dataset:
+        files = tuple((str(spec.workspace / p), where) for p, where in spec.data)
+        key = tuple(f for f, _ in files)
+        if key not in self._datasets:
+            self._datasets[key] = load_dataset(list(files))
+        return self._datasets[key]
+
+    def theme(self, layout: str) -> Theme:
+        if layout not in self._themes:
+            self._themes[layout] = load_theme(layout)
+        return self._themes[layout]
+
+    def document(self, spec: Spec) -> Document:
+        return resolve(spec, self.dataset(spec), self.catalogue(spec.workspace))
+
+
+def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
+               workspace: Workspace) -> list[OutputFile]:
+    spec = load_spec(spec_path)
+    doc = workspace.document(spec)
+    theme = workspace.theme(spec.layout)
+    wanted = formats or spec.formats
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
+
+    temps: dict[str, tuple[Path, Path]] = {}
+    results = []
+    try:
+        for fmt in wanted:
+            final = out_dir / f"{spec.name}.{fmt}"
+            try:
+                handle, temp = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=f".{fmt}.part",
+                                                dir=out_dir)
+                os.close(handle)
+            except OSError as e:
+                raise BuildError(f"cannot write to the output folder: {e.strerror}",
+                                 Location(str(out_dir))) from None
+            temps[fmt] = (Path(temp), final)
+            written = writer_for(fmt)(doc, theme, temp)
+            results.append((fmt, written.pages))
+        outputs = []
+        for fmt, pages in results:
+            temp, final = temps[fmt]
+            os.chmod(temp, 0o644)
+            os.replace(temp, final)
+            outputs.append(OutputFile(final, fmt, pages, final.stat().st_size))
+        return outputs
+    except (BriefError, ErrorList):
+        raise
+    except OSError as e:
+        raise BuildError(f"cannot write {spec.name}: {e.strerror or e}", Location(str(out_dir))) from None
+    finally:
+        for temp, _ in temps.values():
+            if temp.exists():
+                temp.unlink()
+
+
+def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
+    """Every problem of a spec, its data, the templates it uses and its theme; writes nothing."""
+    try:
+        spec = load_spec(spec_path)
+        catalogue = workspace.catalogue(spec.workspace)
+        dataset = workspace.dataset(spec)
+        errors: list[BriefError] = list(catalogue.check(dataset))
+        workspace.theme(spec.layout)
+        try:
+            workspace.document(spec)
+        except ErrorList as e:
+            errors += [x for x in e.errors if str(x) not in {str(y) for y in errors}]
+        except BriefError as e:
+            errors.append(e)
+        return errors
+    except ErrorList as e:
+        return list(e.errors)
+    except BriefError as e:
+        return [e]

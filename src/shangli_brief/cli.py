@@ -1,0 +1,239 @@
+"""The command line: the only place that prints or exits."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import BriefError, ErrorList, InputError
+
+EPILOG = """examples:
+  shangli-brief build                      build every briefs/*.yaml into out/
+  shangli-brief build briefs/fireworks-bulletin.yaml --format pdf
+  shangli-brief check                      validate every spec, template and the data
+  shangli-brief indicators --category fireworks
+  shangli-brief sections
+
+exit status: 0 done; 1 a build failed; 2 the input (spec, data, template, arguments) is wrong."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="shangli-brief", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build Shangli County briefings (DOCX and PDF) from YAML brief specs.")
+    p.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build specs into DOCX and PDF",
+                       description="Build brief specs into out/NAME.docx and out/NAME.pdf "
+                                   "(NAME: the spec file's name without .yaml).")
+    b.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    b.add_argument("--format", metavar="FORMATS",
+                   help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
+    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
+                       description="Report every problem in the specs, the section templates and "
+                                   "the data, without writing anything.")
+    c.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    i = sub.add_parser("indicators", help="list the indicator catalogue",
+                       description="List every indicator of the dataset with its values and sources.")
+    i.add_argument("--json", action="store_true", help="machine-readable JSON array")
+    i.add_argument("--category", metavar="C", help="only this category (e.g. fireworks)")
+    i.add_argument("--period", metavar="P", help="only values of this period (e.g. 2024, 2021-2025)")
+    i.add_argument("--facts", action="store_true", help="list the dated honours and events instead")
+    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    s = sub.add_parser("sections", help="list the narrative sections a spec can name",
+                       description="List the narrative sections with title, indicators and template file.")
+    s.add_argument("--json", action="store_true", help="machine-readable JSON array")
+    s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    f = sub.add_parser("fonts", help="show the font chosen for each font role",
+                       description="For each font role: the file the PDF embeds and the name the DOCX asks for.")
+    f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
+    f.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except ErrorList as e:
+        if args.debug:
+            traceback.print_exc()
+        for err in e.errors:
+            print(f"error: {err}", file=sys.stderr)
+        return e.exit_code
+    except BriefError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 1
+
+
+def _spec_paths(given: list[str]) -> list[Path]:
+    if given:
+        return [Path(p) for p in given]
+    found = sorted(Path("briefs").glob("*.yaml"))
+    if not found:
+        raise InputError("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
+                         "or name a spec file")
+    return found
+
+
+def _formats(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    formats = tuple(f.strip() for f in text.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("docx", "pdf")]
+    if bad or not formats:
+        raise InputError(f"--format takes docx, pdf or docx,pdf; got '{text}'")
+    return formats
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def cmd_build(args) -> int:
+    from .build import Workspace, build_spec
+    formats = _formats(args.format)
+    paths = _spec_paths(args.specs)
+    workspace = Workspace()
+    failures: list[BriefError] = []
+    for path in paths:
+        start = time.perf_counter()
+        try:
+            outputs = build_spec(path, Path(args.out), formats, workspace)
+        except ErrorList as e:
+            failures += e.errors
+            _report(e.errors, args.debug)
+            continue
+        except BriefError as e:
+            failures.append(e)
+            _report([e], args.debug)
+            continue
+        took = time.perf_counter() - start
+        for out in outputs:
+            pages = f"{out.pages} pages" if out.pages is not None else "        "
+            print(f"{out.path}  {pages:>9}  {_human(out.size):>7}")
+        if len(paths) > 1:
+            print(f"  built {path} in {took:.2f} s", file=sys.stderr)
+    if failures:
+        print(f"{len(failures)} problem(s); nothing was written for the failing specs", file=sys.stderr)
+        return max(e.exit_code for e in failures)
+    return 0
+
+
+def _report(errors, debug: bool) -> None:
+    for err in errors:
+        if debug:
+            traceback.print_exception(err)
+        print(f"error: {err}", file=sys.stderr)
+
+
+def cmd_check(args) -> int:
+    from .build import Workspace, check_spec
+    workspace = Workspace()
+    problems = 0
+    seen: set[str] = set()
+    for path in _spec_paths(args.specs):
+        for err in check_spec(path, workspace):
+            if str(err) not in seen:  # a template error is reported once, not once per spec
+                seen.add(str(err))
+                problems += 1
+                print(f"error: {err}", file=sys.stderr)
+    if problems:
+        print(f"{problems} problem(s) found", file=sys.stderr)
+        return 2
+    print("ok: no problems found")
+    return 0
+
+
+def cmd_indicators(args) -> int:
+    from .data import load_dataset
+    from .data.dataset import normalise_period
+    from .narrative import numbers
+    dataset = load_dataset()
+    period = normalise_period(args.period) if args.period else None
+    if args.period and period is None:
+        raise InputError(f"--period takes a year like 2024 or a span like 2021-2025, got '{args.period}'")
+    if args.category and args.category not in {i.category for i in dataset.indicators.values()}:
+        from .errors import did_you_mean
+        raise InputError(f"unknown category '{args.category}'" + did_you_mean(args.category, dataset.categories))
+    if args.facts:
+        facts = [f for f in dataset.facts if not period or f.period == period]
+        if args.json:
+            print(json.dumps([f.__dict__ for f in facts], ensure_ascii=False, indent=2))
+        else:
+            for f in facts:
+                print(f"{f.id:36} {f.period:10} {f.text}  [{f.source} / {f.section}]")
+        return 0
+    rows = dataset.to_json(args.category, period)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        ind = dataset.get(row["id"])
+        values = "；".join(f"{numbers.period_label(v.period)} {numbers.quantity(v.value, ind.unit, v.qualifier)}"
+                          + ("（推算）" if v.derived else "")
+                          for v in ind.values if not period or v.period == period)
+        print(f"{row['id']:42} {row['name']}：{values}")
+    print(f"{len(rows)} indicators; `--json` for sources and sections, `--facts` for honours and events",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_sections(args) -> int:
+    from .narrative.templates import SectionCatalogue, make_environment
+    catalogue = SectionCatalogue(make_environment(Path.cwd()))
+    from .errors import display_path
+    rows = [{"name": s.name, "title": s.title, "indicators": list(s.indicators),
+             "template": display_path(s.template)} for s in catalogue.sections().values()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['name']:16} {row['title']}")
+        print(f"{'':16} template: {row['template']}")
+        print(f"{'':16} indicators: {', '.join(row['indicators']) or '—'}")
+    return 0
+
+
+def cmd_fonts(args) -> int:
+    from .fonts import resolve_role
+    from .theme import load_theme
+    theme = load_theme(args.layout)
+    print(f"font roles of the {args.layout} theme:")
+    for name, role in theme.fonts.items():
+        try:
+            found = resolve_role(role)
+            pdf = f"{found.family} ({found.file}, face {found.index}; {found.reason})"
+        except BriefError as e:
+            pdf = f"MISSING: {e.message}"
+        print(f"  {name:6} DOCX asks for {role.docx:10}  PDF embeds {pdf}")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "indicators": cmd_indicators,
+            "sections": cmd_sections, "fonts": cmd_fonts}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Loads the built-in dataset and users' data files into one catalogue of indicators."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ErrorList, InputError, Location, did_you_mean
+from ..yamlfile import MarkedYAML, key_path_text, load_yaml, parse_yaml
+
+QUALIFIERS = ("exact", "approx", "over", "plus")
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Value:
+    period: str
+    value: Decimal
+    qualifier: str
+    source: str            # the article's file name, or what a user's data file names
+    section: str           # the article section (or table) it was read from
+    derived: bool = False
+    formula: str | None = None
+    note: str | None = None
+    origin: Location | None = None  # where in a data file this value was defined
+
+
+@dataclass
+class Indicator:
+    id: str
+    name: str
+    unit: str
+    category: str
+    kind: str = "level"  # level | growth (a year-on-year rate: rendered 增长x%)
+    values: list[Value] = field(default_factory=list)
+    origin: Location | None = None
+
+    def periods(self) -> list[str]:
+        return [v.period for v in self.values]
+
+    def at(self, period: str) -> Value | None:
+        return next((v for v in self.values if v.period == period), None)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A named honour or event, dated by period."""
+    id: str
+    kind: str
+    period: str
+    text: str
+    source: str
+    section: str
+    date: str | None = None
+
+
+@dataclass
+class Dataset:
+    indicators: dict[str, Indicator]
+    facts: list[Fact]
+    categories: dict[str, str]
+    sources: dict[str, dict]   # file name -> {title, author, published}
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        return self.indicators.get(indicator_id)
+
+    def periods(self) -> set[str]:
+        out = {v.period for ind in self.indicators.values() for v in ind.values}
+        return out | {f.period for f in self.facts}
+
+    def unknown(self, indicator_id: str) -> str:
+        return f"unknown indicator '{indicator_id}'" + did_you_mean(indicator_id, self.indicators)
+
+    def to_json(self, category: str | None = None, period: str | None = None) -> list[dict]:
+        out = []
+        for ind in self.indicators.values():
+            if category and ind.category != category:
+                continue
+            values = [v for v in ind.values if not period or v.period == period]
+            if period and not values:
+                continue
+            out.append({
+                "id": ind.id, "name": ind.name, "unit": ind.unit, "category": ind.category,
+                "values": [_value_json(v) for v in values],
+            })
+        return out
+
+
+def _value_json(v: Value) -> dict:
+    number = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
+    out = {"period": v.period, "value": number, "qualifier": v.qualifier,
+           "source": v.source, "section": v.section}
+    if v.derived:
+        out["derived"] = True
+        out["formula"] = v.formula
+    if v.note:
+        out["note"] = v.note
+    return out
+
+
+def period_sort_key(period: str) -> tuple[int, int]:
+    m = PERIOD_RE.match(period)
+    if not m:
+        return (0, 0)
+    start = int(m.group(1))
+    end = int(m.group(2) or start)
+    return (end, start)
+
+
+def normalise_period(raw) -> str | None:
+    """2024 -> '2024'; '2021-2025' and '2021—2025' -> '2021-2025'; anything else -> None."""
+    text = str(raw).strip().replace("—", "-").replace("–", "-")
+    m = PERIOD_RE.match(text)
+    if not m or (m.group(2) and int(m.group(2)) <= int(m.group(1))):
+        return None
+    return text
+
+
+def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset:
+    """The built-in dataset, with each extra data file merged over it in order.
+    `extra_files` pairs a path with where it was named (for 'not found' errors)."""
+    text = resources.files(__package__).joinpath("indicators.yaml").read_text("utf-8")
+    builtin = parse_yaml(text, "<built-in dataset>")
+    dataset = Dataset({}, [], {}, {})
+    errors: list[InputError] = []
+    _merge(dataset, builtin, errors, builtin=True)
+    for path, named_at in extra_files:
+        if not Path(path).is_file():
+            errors.append(InputError(f"data file '{path}' not found; check the path (relative to the "
+                                     "folder you run shangli-brief in)", named_at))
+            continue
+        try:
+            _merge(dataset, load_yaml(path, "data file"), errors, builtin=False)
+        except InputError as e:
+            errors.append(e)
+    if errors:
+        raise ErrorList(errors)
+    return dataset
+
+
+class _Reader:
+    """Small typed accessors over a MarkedYAML that collect errors instead of stopping."""
+
+    def __init__(self, doc: MarkedYAML, errors: list):
+        self.doc, self.errors = doc, errors
+
+    def fail(self, path, message):
+        self.errors.append(InputError(message, self.doc.where(path), key_path_text(path)))
+
+    def text(self, data: dict, path, key, required=True):
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(path, f"missing '{key}'")
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.fail(path + (key,), "expected text")
+            return None
+        return str(value).strip()
+
+
+def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> None:
+    r = _Reader(doc, errors)
+    data = doc.data
+    if not isinstance(data, dict):
+        r.fail((), "a data file is a mapping with an 'indicators:' list")
+        return
+    allowed = {"indicators", "facts", "sources", "categories"}
+    for key in data:
+        if key not in allowed:
+            errors.append(InputError(f"unknown key '{key}'" + did_you_mean(key, allowed),
+                                     doc.key_where((key,)), key))
+    sources = data.get("sources") or {}
+    if builtin:
+        for short, meta in sources.items():
+            dataset.sources[meta["file"]] = meta
+        dataset.categories.update(data.get("categories") or {})
+    elif "categories" in data:
+        dataset.categories.update({str(k): str(v) for k, v in (data["categories"] or {}).items()})
+    short_names = {short: meta["file"] for short, meta in sources.items()} if builtin else {}
+
+    for i, item in enumerate(data.get("indicators") or []):
+        path = ("indicators", i)
+        if not isinstance(item, dict):
+            r.fail(path, "each indicator is a mapping with id, name, unit and values")
+            continue
+        ind_id = r.text(item, path, "id")
+        if ind_id is None:
+            continue
+        if not ID_RE.match(ind_id):
+            r.fail(path + ("id",), f"indicator id '{ind_id}' must be lowercase ASCII, dotted by "
+                                   "category, like 'fireworks.output'")
+            continue
+        existing = dataset.indicators.get(ind_id)
+        if existing is None:
+            name, unit = r.text(item, path, "name"), r.text(item, path, "unit")
+            if name is None or unit is None:
+                continue
+            existing = Indicator(ind_id, name, unit, ind_id.split(".")[0],
+                                 kind=str(item.get("kind", "level")), origin=doc.where(path))
+            dataset.indicators[ind_id] = existing
+        else:
+            # A data file may update a built-in indicator's name or unit only deliberately.
+            for key in ("name", "unit"):
+                if key in item and str(item[key]) != getattr(existing, key):
+                    r.fail(path + (key,), f"'{ind_id}' already has {key} '{getattr(existing, key)}'")
+        values = item.get("values")
+        if not isinstance(values, list) or not values:
+            r.fail(path, "missing 'values': a list of {period, value, qualifier, source}")
+            continue
+        for j, raw in enumerate(values):
+            value = _read_value(r, raw, path + ("values", j), short_names, builtin)
+            if value is None:
+                continue
+            # Later files replace a period's value; issue-level conflict rules arrive with data updates.
+            existing.values = [v for v in existing.values if v.period != value.period] + [value]
+        existing.values.sort(key=lambda v: period_sort_key(v.period))
+
+    for i, item in enumerate(data.get("facts") or []):
+        path = ("facts", i)
+        if not isinstance(item, dict):
+            r.fail(path, "each fact is a mapping with id, kind, period and text")
+            continue
+        period = normalise_period(item.get("period", ""))
+        if period is None:
+            r.fail(path + ("period",), "period must be a year like 2024 or a span like 2021-2025")
+            continue
+        source = short_names.get(str(item.get("src")), item.get("source"))
+        dataset.facts.append(Fact(str(item["id"]), str(item.get("kind", "event")), period,
+                                  str(item["text"]), str(source), str(item.get("section", "")),
+                                  str(item["date"]) if item.get("date") else None))
+
+
+def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
+    if not isinstance(raw, dict):
+        r.fail(path, "each value is a mapping: {period, value, qualifier, source}")
+        return None
+    period = normalise_period(raw.get("period", ""))
+    if period is None:
+        r.fail(path + ("period",), "period must be a year like 2024 or a span like 2021-2025")
+        return None
+    number = raw.get("value")
+    if isinstance(number, bool) or not isinstance(number, (int, float, str)):
+        r.fail(path + ("value",), "value must be a number, as published (200 for 突破200亿元)")
+        return None
+    try:
+        number = Decimal(str(number))
+    except InvalidOperation:
+        r.fail(path + ("value",), f"value '{number}' is not a number")
+        return None
+    qualifier = str(raw.get("qualifier", "exact"))
+    if qualifier not in QUALIFIERS:
+        r.fail(path + ("qualifier",), f"qualifier must be one of {', '.join(QUALIFIERS)}"
+               + did_you_mean(qualifier, QUALIFIERS))
+        return None
+    source = short_names.get(str(raw.get("src"))) if builtin else raw.get("source")
+    if not source:
+        r.fail(path, "missing 'source': say where the figure was published")
+        return None
+    return Value(period, number, qualifier, str(source), str(raw.get("section", "")),
+                 bool(raw.get("derived", False)), raw.get("formula"), raw.get("note"),
+                 r.doc.where(path))

@@ -1,0 +1,1 @@
+"""Narrative sections: Jinja2 templates, number helpers, Markdown to model."""

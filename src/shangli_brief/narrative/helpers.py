@@ -1,0 +1,152 @@
+"""Template helpers: every figure in a narrative comes from the dataset through one of these.
+
+A helper records what it quoted (a Citation) so the brief can name its sources, and reports a
+bad indicator id or a missing period at the template line that asked for it."""
+from __future__ import annotations
+
+import sys
+
+from ..data import Dataset, Indicator, Value, period_sort_key
+from ..data.dataset import normalise_period
+from ..errors import InputError, Location, did_you_mean
+from ..model import Citation
+from . import numbers
+
+# Helpers whose first argument is an indicator id (used to list and check a template's indicators).
+INDICATOR_HELPERS = ("value", "growth", "change", "when", "name", "unit")
+
+
+def template_location() -> Location | None:
+    """The template file and line of the innermost Jinja frame on the stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return Location(template.filename or template.name,
+                            template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back
+    return None
+
+
+class Helpers:
+    """The functions and values a narrative template sees."""
+
+    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation]):
+        self.dataset, self.period, self.compare = dataset, period, compare
+        self.citations = citations
+        self._cited: set[tuple[str, str]] = {(c.indicator, c.period) for c in citations}
+
+    def context(self) -> dict:
+        return {
+            "value": self.value, "growth": self.growth, "change": self.change, "when": self.when,
+            "name": self.name, "unit": self.unit, "facts": self.facts, "fact": self.fact, "year": self.year,
+            "has": self.has, "period": self.period, "compare": self.compare,
+        }
+
+    # -- lookups -------------------------------------------------------------------------
+    def _indicator(self, indicator_id) -> Indicator:
+        ind = self.dataset.get(str(indicator_id))
+        if ind is None:
+            raise InputError(self.dataset.unknown(str(indicator_id)), template_location())
+        return ind
+
+    def _pick(self, ind: Indicator, period) -> Value:
+        """The value for an explicit period ('2022', or 'earliest'/'latest' of the indicator's
+        values); else the brief's period; else the latest value not after it; else the earliest
+        (a figure published only for a later period)."""
+        if period == "earliest":
+            return ind.values[0]
+        if period == "latest":
+            return ind.values[-1]
+        if period is not None:
+            wanted = normalise_period(period)
+            found = ind.at(wanted) if wanted else None
+            if found is None:
+                raise InputError(f"'{ind.id}' has no value for period '{period}' (it has: "
+                                 f"{', '.join(ind.periods())})", template_location())
+            return found
+        found = ind.at(self.period)
+        if found is not None:
+            return found
+        limit = period_sort_key(self.period)
+        earlier = [v for v in ind.values if period_sort_key(v.period) <= limit]
+        return earlier[-1] if earlier else ind.values[0]
+
+    def _cite(self, ind: Indicator, v: Value, text: str) -> None:
+        if (ind.id, v.period) not in self._cited:
+            self._cited.add((ind.id, v.period))
+            self.citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section,
+                                           v.derived))
+
+    # -- helpers -------------------------------------------------------------------------
+    def value(self, indicator_id, period=None, over="超") -> str:
+        """The figure with qualifier and unit: 突破200亿元 (over='突破'), 约58万人次, 150余种."""
+        ind = self._indicator(indicator_id)
+        v = self._pick(ind, period)
+        text = numbers.quantity(v.value, ind.unit, v.qualifier, over_word=over)
+        self._cite(ind, v, text)
+        return text
+
+    def growth(self, indicator_id, period=None) -> str:
+        """A rate read as growth: 增长28.4%, 下降3%."""
+        ind = self._indicator(indicator_id)
+        if ind.unit != "%":
+            raise InputError(f"growth() needs a rate in %; '{ind.id}' is in {ind.unit}: use value()",
+                             template_location())
+        v = self._pick(ind, period)
+        text = numbers.growth(v.value, v.qualifier)
+        self._cite(ind, v, text)
+        return text
+
+    def change(self, indicator_id, since=None, until=None) -> str:
+        """The change between two periods (default: the brief's compare and period):
+        提高3.82个百分点 for rates, 增长x% for levels."""
+        ind = self._indicator(indicator_id)
+        since = since if since is not None else self.compare
+        if since is None:
+            raise InputError("change() needs a period to compare with: set 'compare' in the spec "
+                             "or pass one, change('id', '2022')", template_location())
+        before, after = self._pick(ind, since), self._pick(ind, until)
+        text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
+        if text is None:
+            raise InputError(f"'{ind.id}' cannot show a change between {before.period} and "
+                             f"{after.period}: a value is only known as a bound (超/余)",
+                             template_location())
+        self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
+        self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
+        return text
+
+    def when(self, indicator_id, period=None) -> str:
+        """The period a figure belongs to, as text: 2022年, 2021—2025年."""
+        return numbers.period_label(self._pick(self._indicator(indicator_id), period).period)
+
+    def name(self, indicator_id) -> str:
+        return self._indicator(indicator_id).name
+
+    def unit(self, indicator_id) -> str:
+        return self._indicator(indicator_id).unit
+
+    def has(self, indicator_id, period=None) -> bool:
+        """Whether the dataset holds the indicator (for a given period), for optional sentences."""
+        ind = self.dataset.get(str(indicator_id))
+        if ind is None:
+            return False
+        return period is None or ind.at(normalise_period(period) or "") is not None
+
+    def year(self, period=None) -> str:
+        """A period as text; by default the brief's own: 2024年."""
+        return numbers.period_label(normalise_period(period or self.period) or str(period))
+
+    def facts(self, kind=None, period=None) -> list:
+        """Honours and events, optionally of one kind ('honour', 'event') or period."""
+        wanted = normalise_period(period) if period else None
+        return [f for f in self.dataset.facts
+                if (not kind or f.kind == kind) and (not wanted or f.period == wanted)]
+
+    def fact(self, fact_id) -> str:
+        """One named honour or event, by id: fact('honour.civilised_city') -> 全国文明城市."""
+        found = next((f for f in self.dataset.facts if f.id == fact_id), None)
+        if found is None:
+            raise InputError(f"unknown fact '{fact_id}'" + did_you_mean(
+                fact_id, [f.id for f in self.dataset.facts]), template_location())
+        return found.text

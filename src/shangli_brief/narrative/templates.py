@@ -1,0 +1,188 @@
+"""The Jinja2 environment for narrative templates and the catalogue of sections.
+
+Templates are looked up in the workspace's `templates/` folder first, then in the built-in
+templates, by name, so an office can replace a section by writing a file of the same name."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import ErrorList, InputError, Location, did_you_mean
+from .helpers import INDICATOR_HELPERS
+
+BUILTIN_TEMPLATES = Path(str(resources.files("shangli_brief").joinpath("templates")))
+SECTION_SUFFIX = ".md.j2"
+# Digits allowed in template prose because they are names, not figures.
+DIGIT_ALLOW = re.compile(r"5G|4050|[A-Z]+\d|\d+[A-Z]+")
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    name: str
+    title: str
+    indicators: tuple[str, ...]
+    template: str       # the file it comes from
+    builtin: bool
+
+
+def template_dirs(workspace: Path | None) -> list[Path]:
+    dirs = []
+    if workspace is not None and (workspace / "templates").is_dir():
+        dirs.append(workspace / "templates")
+    dirs.append(BUILTIN_TEMPLATES)
+    return dirs
+
+
+def make_environment(workspace: Path | None) -> SandboxedEnvironment:
+    # Sandboxed: templates are user-editable text, not code.
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(workspace)]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def template_error(exc: Exception, fallback: Location | None = None) -> InputError:
+    """A Jinja error as one InputError naming the template file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return InputError(f"template syntax error: {exc.message}",
+                          Location(exc.filename or exc.name or "<template>", exc.lineno))
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return InputError(f"template '{exc.name}' not found", fallback)
+    location = fallback
+    tb = exc.__traceback__
+    while tb is not None:  # innermost template frame wins
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            location = Location(template.filename or template.name,
+                                template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        message = f"{message} (helpers: {', '.join(INDICATOR_HELPERS)}, facts, fact, year, has)"
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
+        message = f"not allowed in a template: {message}"
+    return InputError(message, location)
+
+
+class SectionCatalogue:
+    """Every section template that can be named in a spec, with its title and indicators."""
+
+    def __init__(self, env: SandboxedEnvironment):
+        self.env = env
+        self._sections: dict[str, SectionInfo] | None = None
+
+    def sections(self) -> dict[str, SectionInfo]:
+        if self._sections is None:
+            found: dict[str, SectionInfo] = {}
+            for directory in self.env.loader.searchpath:
+                folder = Path(directory) / "sections"
+                for path in sorted(folder.glob(f"*{SECTION_SUFFIX}")):
+                    name = path.name[: -len(SECTION_SUFFIX)]
+                    if name not in found:  # earlier folders win
+                        found[name] = self._inspect(name, path, Path(directory) == BUILTIN_TEMPLATES)
+            self._sections = found
+        return self._sections
+
+    def get(self, name: str) -> SectionInfo | None:
+        return self.sections().get(name)
+
+    def unknown(self, name: str) -> str:
+        return f"unknown section '{name}'" + did_you_mean(name, self.sections())
+
+    def _inspect(self, name: str, path: Path, builtin: bool) -> SectionInfo:
+        try:
+            tree = self.env.parse(path.read_text("utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as e:
+            e.filename = str(path)
+            # Listed all the same, so `sections` works; `check` and `build` report the error.
+            return SectionInfo(name, name, (), str(path), builtin)
+        title = name
+        for assign in tree.find_all(nodes.Assign):
+            if isinstance(assign.target, nodes.Name) and assign.target.name == "title" \
+                    and isinstance(assign.node, nodes.Const):
+                title = str(assign.node.value)
+                break
+        ids = [ident for ident, _ in indicator_calls(tree)]
+        return SectionInfo(name, title, tuple(dict.fromkeys(ids)), str(path), builtin)
+
+    def check(self, dataset) -> list[InputError]:
+        """Syntax errors and unknown indicator ids in every section template."""
+        errors = []
+        for info in self.sections().values():
+            try:
+                tree = self.env.parse(Path(info.template).read_text("utf-8"), info.name, info.template)
+            except jinja2.TemplateSyntaxError as e:
+                e.filename = info.template
+                errors.append(template_error(e))
+                continue
+            for ident, line in indicator_calls(tree):
+                if dataset.get(ident) is None:
+                    errors.append(InputError(dataset.unknown(ident), Location(info.template, line)))
+        return errors
+
+
+def indicator_calls(tree) -> list[tuple[str, int]]:
+    """(indicator id, line) for every helper call whose first argument is a literal id."""
+    out = []
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in INDICATOR_HELPERS and call.args \
+                and isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str):
+            out.append((call.args[0].value, call.lineno))
+    return out
+
+
+def typed_digits(env: SandboxedEnvironment, source: str, filename: str) -> list[tuple[int, str]]:
+    """(line, text) of digits typed into a template's prose rather than coming from a helper:
+    such a number would not follow a data update. Digits inside {{ }} or {% %} are code."""
+    found = []
+    for line, kind, value in env.lex(source, filename=filename):
+        if kind != "data":
+            continue
+        cleaned = DIGIT_ALLOW.sub("", value)
+        for offset, text_line in enumerate(cleaned.split("\n")):
+            match = re.search(r"\d[\d.,%]*", text_line)
+            if match:
+                found.append((line + offset, match.group(0)))
+    return found
+
+
+def render_template(env: SandboxedEnvironment, name: str, context: dict,
+                    named_at: Location | None) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except InputError:
+        raise
+    except jinja2.TemplateError as e:
+        raise template_error(e, named_at) from None
+
+
+def render_string(env: SandboxedEnvironment, source: str, context: dict, origin: Location) -> str:
+    """Inline `text:` entries of a spec: rendered with the same helpers; errors name the spec
+    line (the entry's first line plus the line within the text)."""
+    try:
+        template = env.from_string(source)
+        return template.render(context)
+    except InputError as e:
+        if e.location is None or e.location.file in ("<template>", None):
+            line = (origin.line or 1) + (e.location.line or 1) if e.location else origin.line
+            e.location = Location(origin.file, line)
+        raise
+    except jinja2.TemplateError as e:
+        err = template_error(e)
+        line = err.location.line if err.location else None
+        err.location = Location(origin.file, (origin.line or 0) + (line or 1))
+        raise err from None
+
+
+__all__ = ["ErrorList", "SectionCatalogue", "SectionInfo", "make_environment", "render_template",
+           "render_string", "typed_digits", "template_dirs"]

@@ -1,0 +1,170 @@
+"""Resolve a validated spec against the dataset and the narrative templates into a Document.
+
+This is the only place where spec, data and Jinja meet; writers see only the result."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+
+from .data import Dataset, Indicator, Value, period_sort_key
+from .errors import BriefError, ErrorList, InputError, Location
+from .model import (Citation, Column, Document, FigurePanel, KeyFigure, PageBreak, Table,
+                    Heading)
+from .narrative import numbers
+from .narrative.helpers import Helpers
+from .narrative.markdown import to_blocks
+from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
+from .spec import FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry, TextEntry
+
+
+def default_period(dataset: Dataset) -> str:
+    """The latest single year with indicator values."""
+    years = {v.period for ind in dataset.indicators.values() for v in ind.values if "-" not in v.period}
+    return max(years, key=period_sort_key)
+
+
+def build_date() -> _dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.date.today()
+
+
+def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Document:
+    errors: list[BriefError] = []
+    known = dataset.periods()
+    period = spec.period or default_period(dataset)
+    for key in ("period", "compare"):
+        value = getattr(spec, key)
+        if value is not None and value not in known:
+            errors.append(InputError(
+                f"no data for period '{value}'; the dataset has "
+                f"{', '.join(sorted(known, key=period_sort_key))}", spec.where(key), key))
+    if errors:
+        raise ErrorList(errors)
+
+    doc = Document(title=spec.title, layout=spec.layout, date=spec.date or build_date(),
+                   subtitle=spec.subtitle, issuer=spec.issuer, issue=spec.issue,
+                   closing=spec.closing, source_file=str(spec.path))
+    helpers = Helpers(dataset, period, spec.compare, doc.citations)
+    context = helpers.context() | {"title": spec.title, "layout": spec.layout}
+    tables = _TableMaker(dataset, period, spec.compare, doc.citations)
+
+    for index, entry in enumerate(spec.entries):
+        try:
+            if isinstance(entry, SectionEntry):
+                info = catalogue.get(entry.name)
+                if info is None:
+                    raise InputError(catalogue.unknown(entry.name) + "; see `shangli-brief sections`",
+                                     entry.name_at, f"sections[{index}].section")
+                markdown = render_template(catalogue.env, f"sections/{entry.name}{SECTION_SUFFIX}",
+                                           context, entry.origin)
+                doc.blocks.append(Heading(1, entry.title or info.title, entry.origin))
+                doc.blocks.extend(to_blocks(markdown, _template_origin(info.template)))
+            elif isinstance(entry, TextEntry):
+                markdown = render_string(catalogue.env, entry.text, context, entry.origin)
+                doc.blocks.extend(to_blocks(markdown, entry.origin))
+            elif isinstance(entry, TableEntry):
+                doc.blocks.append(tables.table(entry, index))
+            elif isinstance(entry, FiguresEntry):
+                doc.blocks.append(tables.figures(entry, index))
+            elif isinstance(entry, PageBreakEntry):
+                doc.blocks.append(PageBreak(entry.origin))
+            else:  # pragma: no cover - the schema admits no other kind
+                raise TypeError(f"unknown entry {entry!r}")
+        except ErrorList as e:
+            errors.extend(e.errors)
+        except BriefError as e:
+            errors.append(e)
+    if errors:
+        raise ErrorList(errors)
+    return doc
+
+
+def _template_origin(path: str) -> Location:
+    return Location(path, 1)
+
+
+class _TableMaker:
+    """Indicator tables and key-figure panels, normalised once for every writer."""
+
+    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation]):
+        self.dataset, self.period, self.compare, self.citations = dataset, period, compare, citations
+
+    def _indicators(self, ids, index, kind) -> list[Indicator]:
+        out, errors = [], []
+        for j, (ident, where) in enumerate(ids):
+            ind = self.dataset.get(ident)
+            if ind is None:
+                errors.append(InputError(self.dataset.unknown(ident), where,
+                                         f"sections[{index}].{kind}.indicators[{j}]"))
+            else:
+                out.append(ind)
+        if errors:
+            raise ErrorList(errors)
+        return out
+
+    def _pick(self, ind: Indicator) -> Value | None:
+        """The brief's period; with no compare, the latest earlier value (its period is shown)."""
+        found = ind.at(self.period)
+        if found is not None or self.compare is not None:
+            return found
+        limit = period_sort_key(self.period)
+        earlier = [v for v in ind.values if period_sort_key(v.period) <= limit]
+        return earlier[-1] if earlier else ind.values[0]
+
+    def _cite(self, ind: Indicator, v: Value) -> str:
+        text = numbers.quantity(v.value, ind.unit, v.qualifier)
+        if not any(c.indicator == ind.id and c.period == v.period for c in self.citations):
+            self.citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section,
+                                           v.derived))
+        return text
+
+    def _cell(self, ind: Indicator, v: Value | None, column_period: str) -> str:
+        if v is None:
+            return "—"
+        self._cite(ind, v)
+        text = numbers.cell(v.value, ind.unit, v.qualifier)
+        return text if v.period == column_period else f"{text}（{numbers.period_label(v.period)}）"
+
+    def _sources(self, values: list[Value]) -> list[str]:
+        out = []
+        for v in values:
+            meta = self.dataset.sources.get(v.source)
+            label = f"《{meta['title']}》" if meta else v.source
+            if label not in out:
+                out.append(label)
+        return out
+
+    def table(self, entry: TableEntry, index: int) -> Table:
+        indicators = self._indicators(entry.indicators, index, "table")
+        columns = [Column("指标"), Column("单位", "center"),
+                   Column(numbers.period_label(self.period), "right")]
+        if self.compare:
+            columns += [Column(numbers.period_label(self.compare), "right"), Column("变化", "right")]
+        rows, used = [], []
+        for ind in indicators:
+            now = self._pick(ind)
+            row = [ind.name, ind.unit, self._cell(ind, now, self.period)]
+            used += [now] if now else []
+            if self.compare:
+                before = ind.at(self.compare)
+                used += [before] if before else []
+                row.append(self._cell(ind, before, self.compare))
+                change = None
+                if now is not None and before is not None:
+                    change = numbers.change(before.value, now.value, ind.unit,
+                                            before.qualifier, now.qualifier)
+                row.append(change or "—")
+            rows.append(row)
+        return Table(entry.title, columns, rows, self._sources(used), entry.origin)
+
+    def figures(self, entry: FiguresEntry, index: int) -> FigurePanel:
+        indicators = self._indicators(entry.indicators, index, "figures")
+        items, used = [], []
+        for ind in indicators:
+            v = self._pick(ind) or ind.values[-1]
+            used.append(v)
+            items.append(KeyFigure(ind.name, self._cite(ind, v), numbers.period_label(v.period)))
+        return FigurePanel(items, self._sources(used), entry.title, entry.origin)

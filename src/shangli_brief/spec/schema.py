@@ -1,0 +1,347 @@
+"""The spec schema, declared in one place, and its validation.
+
+Validation goes on past the first problem and reports each as `file:line:col: key.path: message`.
+References to the dataset and templates (section names, indicator ids, periods) are checked
+later, by the resolver, against the same locations."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ErrorList, InputError, Location, did_you_mean
+from ..model import Closing
+from ..yamlfile import MarkedYAML, key_path_text, load_yaml
+
+LAYOUTS = ("bulletin", "report")
+FORMATS = ("docx", "pdf")
+ENTRY_KINDS = ("section", "table", "chart", "figures", "text", "page_break")
+
+# Top-level keys: (required, description used in messages).
+TOP_KEYS = {
+    "title": True, "subtitle": False, "layout": False, "theme": False, "reference_docx": False,
+    "issuer": False, "issue": False, "date": False, "period": False, "compare": False,
+    "formats": False, "data": False, "sections": True, "sources": False, "draft": False,
+    "closing": False,
+}
+# Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
+NOT_YET = {
+    "theme": "themes arrive with the customisation issue",
+    "reference_docx": "reference Word files arrive with the customisation issue",
+    "sources": "the sources appendix arrives with the report-layout issue",
+    "draft": "the draft watermark arrives with the production-runs issue",
+}
+CLOSING_KEYS = ("report", "send", "distribute", "copies")
+
+
+@dataclass
+class SectionEntry:
+    name: str
+    title: str | None
+    origin: Location
+    name_at: Location
+
+
+@dataclass
+class TableEntry:
+    title: str
+    indicators: list[tuple[str, Location]]
+    origin: Location
+
+
+@dataclass
+class FiguresEntry:
+    title: str
+    indicators: list[tuple[str, Location]]
+    origin: Location
+
+
+@dataclass
+class TextEntry:
+    text: str
+    origin: Location
+
+
+@dataclass
+class PageBreakEntry:
+    origin: Location
+
+
+Entry = SectionEntry | TableEntry | FiguresEntry | TextEntry | PageBreakEntry
+
+
+@dataclass
+class Spec:
+    path: Path
+    title: str
+    layout: str = "bulletin"
+    subtitle: str | None = None
+    issuer: str | None = None
+    issue: int | None = None
+    date: _dt.date | None = None
+    period: str | None = None
+    compare: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    data: list[tuple[str, Location]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    closing: Closing | None = None
+    marked: MarkedYAML | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def workspace(self) -> Path:
+        """The folder that holds `briefs/`, `templates/` and data files: the nearest ancestor of
+        the spec with a `templates/` or `briefs/` folder, else the spec's own folder."""
+        folder = self.path.resolve().parent
+        for candidate in (folder, *folder.parents):
+            if (candidate / "templates").is_dir() or (candidate / "briefs").is_dir():
+                return candidate
+        return folder
+
+    def where(self, *path) -> Location:
+        return self.marked.where(path)
+
+
+class _Checker:
+    def __init__(self, marked: MarkedYAML):
+        self.m = marked
+        self.errors: list[InputError] = []
+
+    def fail(self, path, message, at_key=False):
+        where = self.m.key_where(path) if at_key else self.m.where(path)
+        self.errors.append(InputError(message, where, key_path_text(path)))
+
+    def text(self, data, path, required=False):
+        if path[-1] not in data or data[path[-1]] is None:
+            if required:
+                self.fail(path[:-1], f"missing required key '{path[-1]}'")
+            return None
+        value = data[path[-1]]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.fail(path, f"expected text, got {_kind(value)}")
+            return None
+        text = str(value).strip()
+        if required and not text:
+            self.fail(path, "must not be empty")
+            return None
+        return text
+
+    def text_list(self, value, path) -> list[tuple[str, Location]]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, got {_kind(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.fail(path + (i,), f"expected text, got {_kind(item)}")
+            else:
+                out.append((str(item).strip(), self.m.where(path + (i,))))
+        return out
+
+    def unknown_keys(self, data: dict, allowed, path=()):
+        for key in data:
+            if key not in allowed:
+                self.fail(path + (key,), f"unknown key '{key}'" + did_you_mean(key, allowed),
+                          at_key=True)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def load_spec(path: str | Path) -> Spec:
+    path = Path(path)
+    marked = load_yaml(path, "spec")
+    c = _Checker(marked)
+    data = marked.data
+    if data is None:
+        raise InputError("the spec is empty; it needs at least 'title' and 'sections' "
+                         "(see briefs/ for examples)", Location(str(path), 1, 1))
+    if not isinstance(data, dict):
+        raise InputError(f"a spec is a mapping of keys (title:, sections:, ...), not {_kind(data)}",
+                         marked.where(()))
+    c.unknown_keys(data, TOP_KEYS)
+    for key, why in NOT_YET.items():
+        if data.get(key) not in (None, False):
+            c.fail((key,), f"not supported yet: {why}", at_key=True)
+
+    spec = Spec(path=path, title=c.text(data, ("title",), required=True) or "", marked=marked)
+    spec.subtitle = c.text(data, ("subtitle",))
+    spec.issuer = c.text(data, ("issuer",))
+
+    layout = c.text(data, ("layout",))
+    if layout is not None:
+        if layout in LAYOUTS:
+            spec.layout = layout
+        else:
+            c.fail(("layout",), f"layout must be one of {', '.join(LAYOUTS)}" + did_you_mean(layout, LAYOUTS))
+
+    if "issue" in data and data["issue"] is not None:
+        issue = data["issue"]
+        if isinstance(issue, bool) or not isinstance(issue, int) or issue < 1:
+            c.fail(("issue",), "issue must be a whole number from 1 (第3期: issue: 3)")
+        else:
+            spec.issue = issue
+
+    if data.get("date") is not None:
+        spec.date = _date(c, data["date"])
+
+    from ..data.dataset import normalise_period  # the one rule for periods
+    for key in ("period", "compare"):
+        if data.get(key) is not None:
+            value = normalise_period(data[key])
+            if value is None:
+                c.fail((key,), f"{key} must be a year like 2024 or a span like 2021-2025")
+            setattr(spec, key, value)
+
+    if data.get("formats") is not None:
+        formats = [f for f, _ in c.text_list(data["formats"], ("formats",))]
+        for i, fmt in enumerate(formats):
+            if fmt not in FORMATS:
+                c.fail(("formats", i), f"unknown format '{fmt}'; use docx and/or pdf" + did_you_mean(fmt, FORMATS))
+        if not formats:
+            c.fail(("formats",), "formats must name docx and/or pdf")
+        spec.formats = tuple(f for f in FORMATS if f in formats)
+
+    if data.get("data") is not None:
+        spec.data = c.text_list(data["data"], ("data",))
+
+    if "sections" in data:
+        spec.entries = _entries(c, data["sections"])
+    else:
+        c.fail((), "missing required key 'sections' (a list of section:, table:, figures:, text: entries)")
+
+    if data.get("closing") is not None:
+        spec.closing = _closing(c, data["closing"])
+
+    if c.errors:
+        raise ErrorList(c.errors)
+    return spec
+
+
+def _date(c: _Checker, value) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        c.fail(("date",), f"date '{value}' is not a date; write it as 2025-03-15")
+        return None
+
+
+def _closing(c: _Checker, value) -> Closing | None:
+    if not isinstance(value, dict):
+        c.fail(("closing",), f"closing is a mapping with report/send/distribute/copies, got {_kind(value)}")
+        return None
+    c.unknown_keys(value, CLOSING_KEYS, ("closing",))
+    lists = {k: tuple(t for t, _ in c.text_list(value[k], ("closing", k)))
+             for k in ("report", "send", "distribute") if value.get(k) is not None}
+    copies = value.get("copies")
+    if copies is not None and (isinstance(copies, bool) or not isinstance(copies, int) or copies < 1):
+        c.fail(("closing", "copies"), "copies must be a whole number (共印60份: copies: 60)")
+        copies = None
+    return Closing(copies=copies, **lists)
+
+
+def _entries(c: _Checker, value) -> list[Entry]:
+    if not isinstance(value, list) or not value:
+        c.fail(("sections",), "sections must be a list of entries (section:, table:, figures:, text:, page_break)")
+        return []
+    out: list[Entry] = []
+    for i, item in enumerate(value):
+        path = ("sections", i)
+        where = c.m.where(path)
+        if item == "page_break":
+            out.append(PageBreakEntry(where))
+            continue
+        if isinstance(item, str):
+            c.fail(path, f"'{item}' is not an entry; did you mean '- section: {item}'?")
+            continue
+        if not isinstance(item, dict) or not item:
+            c.fail(path, f"each entry is a mapping like '- section: fireworks', got {_kind(item)}")
+            continue
+        kinds = [k for k in item if k in ENTRY_KINDS]
+        if len(kinds) != 1:
+            if not kinds:
+                key = next(iter(item))
+                c.fail(path + (key,), f"unknown entry '{key}'" + did_you_mean(key, ENTRY_KINDS)
+                       + f"; an entry is one of {', '.join(ENTRY_KINDS)}", at_key=True)
+            else:
+                c.fail(path, f"an entry has one kind, this one has {' and '.join(kinds)}")
+            continue
+        kind = kinds[0]
+        entry = _ENTRY_READERS[kind](c, item, path, where)
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def _section(c, item, path, where):
+    c.unknown_keys(item, ("section", "title"), path)
+    name = c.text(item, path + ("section",), required=True)
+    title = c.text(item, path + ("title",))
+    return SectionEntry(name, title, where, c.m.where(path + ("section",))) if name else None
+
+
+def _indicator_block(c, item, path, kind, title_required):
+    body = item[kind]
+    c.unknown_keys(item, (kind,), path)
+    if isinstance(body, list):  # short form: figures: [ids]
+        return "", c.text_list(body, path + (kind,))
+    if not isinstance(body, dict):
+        c.fail(path + (kind,), f"{kind} takes title and indicators, got {_kind(body)}")
+        return None, []
+    c.unknown_keys(body, ("title", "indicators"), path + (kind,))
+    title = c.text(body, path + (kind, "title"), required=title_required) or ""
+    if "indicators" not in body:
+        c.fail(path + (kind,), "missing required key 'indicators'")
+        return None, []
+    ids = c.text_list(body["indicators"], path + (kind, "indicators"))
+    if not ids:
+        c.fail(path + (kind, "indicators"), "list at least one indicator (see `shangli-brief indicators`)")
+    return title, ids
+
+
+def _table(c, item, path, where):
+    title, ids = _indicator_block(c, item, path, "table", title_required=True)
+    return TableEntry(title, ids, where) if title is not None and ids else None
+
+
+def _figures(c, item, path, where):
+    title, ids = _indicator_block(c, item, path, "figures", title_required=False)
+    return FiguresEntry(title, ids, where) if title is not None and ids else None
+
+
+def _text(c, item, path, where):
+    c.unknown_keys(item, ("text",), path)
+    text = item["text"]
+    if not isinstance(text, str) or not text.strip():
+        c.fail(path + ("text",), "text takes Markdown text (use 'text: |' for several lines)")
+        return None
+    return TextEntry(text, c.m.where(path + ("text",)))
+
+
+def _chart(c, item, path, where):
+    c.fail(path + ("chart",), "not supported yet: charts arrive with the report-layout issue; "
+           "use a table: entry for now", at_key=True)
+    return None
+
+
+def _page_break(c, item, path, where):
+    if item.get("page_break") is not None:
+        c.fail(path + ("page_break",), "page_break takes no value")
+    return PageBreakEntry(where)
+
+
+_ENTRY_READERS = {"section": _section, "table": _table, "figures": _figures, "text": _text,
+                  "chart": _chart, "page_break": _page_break}

@@ -1,0 +1,159 @@
+"""Theme model and loading of the built-in themes (YAML package data)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import InputError, Location
+from ..yamlfile import parse_yaml
+
+MM = 72 / 25.4  # points per millimetre
+
+# Chinese size names (字号) in points.
+SIZE_NAMES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16,
+              "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
+
+
+def size_pt(value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    if text in SIZE_NAMES:
+        return float(SIZE_NAMES[text])
+    if text.endswith("pt"):
+        return float(text[:-2])
+    raise ValueError(f"size '{value}' is not a number of points or a size name like 三号")
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def zh_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (headings rarely pass 99)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def heading_label(pattern: str, n: int) -> str:
+    return pattern.format(zh=zh_numeral(n), n=n)
+
+
+@dataclass(frozen=True)
+class FontRole:
+    name: str
+    docx: str                   # the font name Word/WPS asks for
+    pdf: tuple[str, ...]        # fontconfig families to embed, first found wins
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    name: str
+    font: str                   # a font role
+    size: float                 # pt
+    leading: float              # pt, exact line spacing
+    align: str = "left"         # left | center | right | justify
+    indent_chars: float = 0     # first-line indent in characters
+    bold: bool = False
+    color: str = "#000000"
+    space_before: float = 0
+    space_after: float = 0
+
+
+class Theme:
+    def __init__(self, name: str, data: dict):
+        self.name = name
+        self.data = data
+        page = data["page"]
+        self.page_width = page["width_mm"] * MM
+        self.page_height = page["height_mm"] * MM
+        self.margin_top = page["margin_top_mm"] * MM
+        self.margin_bottom = page["margin_bottom_mm"] * MM
+        self.margin_left = page["margin_left_mm"] * MM
+        self.margin_right = page["margin_right_mm"] * MM
+        self.page_number_gap = page["page_number_gap_mm"] * MM
+        self.text_width = self.page_width - self.margin_left - self.margin_right
+        self.text_height = self.page_height - self.margin_top - self.margin_bottom
+        grid = data["grid"]
+        self.lines_per_page = int(grid["lines"])
+        self.chars_per_line = int(grid["chars"])
+        self.line_pitch = self.text_height / self.lines_per_page   # ≈ 28.95 pt
+        self.char_pitch = self.text_width / self.chars_per_line    # ≈ 15.79 pt
+        self.colors = dict(data["colors"])
+        self.latin_font = data["latin_font"]
+        self.heading_numbers = list(data["heading_numbers"])
+        self.masthead = dict(data.get("masthead") or {})
+        self.closing_rules = dict(data.get("closing_rules") or {})
+        self.fonts = {role: FontRole(role, spec["docx"], tuple(spec["pdf"]))
+                      for role, spec in data["fonts"].items()}
+        self.styles = {name: self._style(name, spec) for name, spec in data["styles"].items()}
+
+    def color(self, name_or_hex: str) -> str:
+        value = self.colors.get(name_or_hex, name_or_hex)
+        if not (isinstance(value, str) and value.startswith("#") and len(value) == 7):
+            raise InputError(f"theme '{self.name}': colour '{name_or_hex}' is not a #RRGGBB value "
+                             "or a colour name", Location(f"<theme {self.name}>"))
+        return value
+
+    def _style(self, name: str, spec: dict) -> TextStyle:
+        body = self.data["styles"]["body"]
+        size = size_pt(spec.get("size", body["size"]))
+        font = spec.get("font", body["font"])
+        if font not in self.data["fonts"]:
+            raise InputError(f"theme '{self.name}': style '{name}' uses unknown font role '{font}'",
+                             Location(f"<theme {self.name}>"))
+        # Body-sized text sits on the page grid; other sizes say their own leading.
+        leading = float(spec["leading"]) if "leading" in spec else (
+            self.line_pitch if size <= size_pt(body["size"]) else round(size * 1.6, 2))
+        return TextStyle(name, font, size, leading, spec.get("align", "left"),
+                         float(spec.get("indent_chars", 0)), bool(spec.get("bold", False)),
+                         self.color(spec.get("color", "text")), float(spec.get("space_before", 0)),
+                         float(spec.get("space_after", 0)))
+
+    def style(self, name: str) -> TextStyle:
+        return self.styles[name]
+
+    def heading_style(self, level: int) -> TextStyle:
+        return self.styles[f"heading{min(level, 4)}"]
+
+    def heading_pattern(self, level: int) -> str:
+        return self.heading_numbers[min(level, len(self.heading_numbers)) - 1]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
+
+
+@lru_cache(maxsize=None)
+def _builtin(name: str) -> dict:
+    path = resources.files(__package__).parent.joinpath("themes", f"{name}.yaml")
+    data = parse_yaml(path.read_text("utf-8"), f"<built-in theme {name}>").data
+    base = data.pop("base", None)
+    return _merge(_builtin(base), data) if base else data
+
+
+def load_theme(layout: str) -> Theme:
+    return Theme(layout, _builtin(layout))
+
+
+class HeadingNumberer:
+    """Numbers headings from the structure: 一、 then （一） under it, and so on; a heading
+    resets the counters of the levels below it."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self.counts = [0, 0, 0, 0]
+
+    def next(self, level: int) -> str:
+        level = max(1, min(level, 4))
+        self.counts[level - 1] += 1
+        for deeper in range(level, 4):
+            self.counts[deeper] = 0
+        return heading_label(self.theme.heading_pattern(level), self.counts[level - 1])

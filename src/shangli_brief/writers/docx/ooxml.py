@@ -1,0 +1,123 @@
+"""Small OOXML helpers for what python-docx has no API for."""
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+_THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def set_fonts(rpr, east_asia: str, latin: str) -> None:
+    """Name the East Asian and Latin fonts on a w:rPr. python-docx's font.name sets only the
+    Latin ones; theme font attributes would override explicit names, so they go."""
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in _THEME_FONT_ATTRS:
+        if rfonts.get(qn(attr)) is not None:
+            del rfonts.attrib[qn(attr)]
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def first_line_chars(ppr, chars: float) -> None:
+    """First-line indent counted in characters (w:firstLineChars, hundredths), as Word shows it."""
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    ind.set(qn("w:firstLineChars"), str(int(round(chars * 100))))
+
+
+# Elements that must follow w:pBdr / w:tblBorders / w:shd in their parents (OOXML is ordered,
+# and Word refuses a file whose children are out of order).
+_AFTER = {
+    "w:pBdr": ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+               "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+               "w:pPrChange"),
+    "w:tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                     "w:tblDescription"),
+    "w:shd": ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"),
+}
+
+
+def border(parent, edges: dict[str, tuple[float, str]], tag: str = "w:pBdr") -> None:
+    """Borders in pt with #RRGGBB colours: {'bottom': (2.25, '#E60012')}."""
+    old = parent.find(qn(tag))
+    if old is not None:
+        parent.remove(old)
+    box = OxmlElement(tag)
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if edge not in edges:
+            continue
+        width, color = edges[edge]
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single" if width else "nil")
+        el.set(qn("w:sz"), str(int(round(width * 8))))  # eighths of a point
+        el.set(qn("w:space"), "1")
+        el.set(qn("w:color"), color.lstrip("#"))
+        box.append(el)
+    parent.insert_element_before(box, *_AFTER[tag])
+
+
+def table_borders(tbl, edges: dict[str, tuple[float, str]]) -> None:
+    border(tbl.tblPr, {k: edges.get(k, (0, "#000000")) for k in
+                   ("top", "left", "bottom", "right", "insideH", "insideV")}, "w:tblBorders")
+
+
+def repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def shade(cell, color: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), color.lstrip("#"))
+    cell._tc.get_or_add_tcPr().insert_element_before(shd, *_AFTER["w:shd"])
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (PAGE, NUMPAGES, TOC ...) Word and WPS update on their own."""
+    def run_with(child):
+        run = paragraph.add_run()
+        run._r.append(child)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def doc_grid(sectpr, line_pitch_twips: int, char_space: int) -> None:
+    """Lines-and-characters grid: Word lays the body out as N lines of M characters."""
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectpr.insert_element_before(grid, "w:printerSettings", "w:sectPrChange")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(line_pitch_twips))
+    grid.set(qn("w:charSpace"), str(char_space))
+    sectpr.append(grid)

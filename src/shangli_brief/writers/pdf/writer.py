@@ -1,0 +1,224 @@
+"""The PDF writer: a visitor turning model blocks into ReportLab flowables on A4 pages."""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak,
+                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus.flowables import HRFlowable
+
+from ... import model
+from ...errors import BuildError
+from ...theme import Theme
+from ...theme.theme import HeadingNumberer
+from .. import Written, chinese_date
+from .styles import PdfStyles
+
+_styles_cache: dict[str, PdfStyles] = {}
+
+
+def styles_for(theme: Theme) -> PdfStyles:
+    if theme.name not in _styles_cache:
+        _styles_cache[theme.name] = PdfStyles(theme)
+    return _styles_cache[theme.name]
+
+
+def write(doc: model.Document, theme: Theme, path: str) -> Written:
+    return PdfWriter(doc, theme).write(path)
+
+
+class PdfWriter:
+    def __init__(self, doc: model.Document, theme: Theme):
+        self.doc, self.theme = doc, theme
+        self.styles = styles_for(theme)
+        self.numberer = HeadingNumberer(theme)
+
+    # -- page setup -----------------------------------------------------------------------
+    def write(self, path: str) -> Written:
+        t = self.theme
+        template = BaseDocTemplate(
+            path, pagesize=(t.page_width, t.page_height), leftMargin=t.margin_left,
+            rightMargin=t.margin_right, topMargin=t.margin_top, bottomMargin=t.margin_bottom,
+            title=self.doc.title, author=self.doc.issuer or "", subject=self.doc.subtitle or "",
+            creator="shangli-brief",
+        )
+        frame = Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        template.addPageTemplates([PageTemplate("page", [frame], onPage=self._page_number)])
+        story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
+        story += self._closing()
+        template.build(story)
+        return Written(pages=template.page)
+
+    def _page_number(self, canvas, document) -> None:
+        t, style = self.theme, self.theme.style("page_number")
+        n = canvas.getPageNumber()
+        text = f"— {n} —"
+        font = self.styles.font("page_number")
+        canvas.saveState()
+        canvas.setFont(font, style.size)
+        canvas.setFillColor(HexColor(style.color))
+        y = t.margin_bottom - t.page_number_gap - style.size * 0.8
+        inset = style.size  # one character in from the type area's edge
+        if n % 2:  # odd pages right, even pages left (for duplex printing)
+            canvas.drawRightString(t.page_width - t.margin_right - inset, y, text)
+        else:
+            canvas.drawString(t.margin_left + inset, y, text)
+        canvas.restoreState()
+
+    # -- text -----------------------------------------------------------------------------
+    def para(self, text_or_runs, style: str) -> Paragraph:
+        if isinstance(text_or_runs, str):
+            markup = escape(text_or_runs)
+        else:
+            markup = "".join(self._run(r) for r in text_or_runs)
+        return Paragraph(markup.replace("\n", "<br/>"), self.styles.paragraph[style])
+
+    def _run(self, run: model.Run) -> str:
+        text = escape(run.text)
+        if run.bold:
+            return f'<font name="{self.styles.font("strong")}">{text}</font>'
+        if run.italic:
+            return f'<font name="{self.styles.font("emphasis")}">{text}</font>'
+        return text
+
+    # -- front and back matter ------------------------------------------------------------
+    def _front(self) -> list:
+        d = self.doc
+        out = []
+        if d.layout == "bulletin":
+            out += self._masthead()
+        out.append(self.para(d.title, "title"))
+        if d.subtitle:
+            out.append(self.para(d.subtitle, "subtitle"))
+        if d.layout != "bulletin":
+            meta = "　".join(x for x in (d.issuer, chinese_date(d.date)) if x)
+            out += [self.para(meta, "meta"), Spacer(1, self.theme.line_pitch)]
+        return out
+
+    def _masthead(self) -> list:
+        d, t = self.doc, self.theme
+        out = [self.para(t.masthead.get("name", ""), "masthead")]
+        if d.issue:
+            out.append(self.para(f"第{d.issue}期", "masthead_issue"))
+        meta_style = self.styles.paragraph["masthead_meta"]
+        left = Paragraph(escape(d.issuer or ""), meta_style)
+        right = Paragraph(escape(chinese_date(d.date)), meta_style.clone("meta_r", alignment=2))
+        inset = t.style("masthead_meta").size
+        row = Table([[left, right]], colWidths=[t.text_width / 2] * 2)
+        row.setStyle(TableStyle([("LEFTPADDING", (0, 0), (0, 0), inset),
+                                 ("RIGHTPADDING", (1, 0), (1, 0), inset),
+                                 ("LEFTPADDING", (1, 0), (1, 0), 0), ("RIGHTPADDING", (0, 0), (0, 0), 0),
+                                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+        out.append(row)
+        out.append(HRFlowable(width="100%", thickness=t.masthead.get("rule_pt", 2),
+                              color=self.styles.color("red"), spaceBefore=4,
+                              spaceAfter=t.line_pitch))
+        return out
+
+    def _closing(self) -> list:
+        c = self.doc.closing
+        if c is None or self.doc.layout != "bulletin":
+            return []
+        t = self.theme
+        rules = t.closing_rules
+        size = t.style("closing").size
+        style = self.styles.paragraph["closing"].clone("closing_line", leftIndent=size,
+                                                       rightIndent=size, spaceBefore=3, spaceAfter=3)
+        lines = []
+        for label, names in (("报", c.report), ("送", c.send), ("发", c.distribute)):
+            if names:
+                lines.append(Paragraph(escape(f"{label}：{'，'.join(names)}。"), style))
+        rule = lambda w: HRFlowable(width="100%", thickness=w, color=self.styles.color("rule"),  # noqa: E731
+                                    spaceBefore=0, spaceAfter=0)
+        block = [Spacer(1, t.line_pitch), rule(rules.get("outer_pt", 1))]
+        for i, line in enumerate(lines):
+            block.append(line)
+            block.append(rule(rules.get("inner_pt", 0.7)))
+        if c.copies:
+            block.append(Paragraph(escape(f"（共印{c.copies}份）"), style.clone("copies", alignment=2)))
+        block.append(rule(rules.get("outer_pt", 1)))
+        return [KeepTogether(block)]
+
+    # -- blocks ---------------------------------------------------------------------------
+    def visit(self, block) -> list:
+        method = getattr(self, f"visit_{type(block).__name__}", None)
+        if method is None:
+            raise BuildError(f"the PDF writer cannot render a {type(block).__name__} block",
+                             getattr(block, "origin", None))
+        return method(block)
+
+    def visit_Heading(self, block: model.Heading) -> list:
+        label = self.numberer.next(block.level)
+        style = f"heading{min(block.level, 4)}"
+        p = self.para(label + block.text, style)
+        p.keepWithNext = True
+        return [CondPageBreak(self.theme.line_pitch * 3), p]
+
+    def visit_Paragraph(self, block: model.Paragraph) -> list:
+        return [self.para(block.runs, "body")]
+
+    def visit_ListBlock(self, block: model.ListBlock) -> list:
+        out = []
+        for i, item in enumerate(block.items, 1):
+            mark = f"{i}. " if block.ordered else "· "
+            out.append(self.para([model.Run(mark)] + item, "list"))
+        return out
+
+    def visit_PageBreak(self, block: model.PageBreak) -> list:
+        return [PageBreak()]
+
+    def _caption(self, title: str) -> Paragraph:
+        p = self.para(title, "caption")
+        p.keepWithNext = True
+        return p
+
+    def _source_line(self, sources: list[str]) -> Paragraph:
+        return self.para("资料来源：" + "；".join(sources), "source_note")
+
+    def visit_Table(self, block: model.Table) -> list:
+        t = self.theme
+        head = [self.para(c.label, "table_header") for c in block.columns]
+        body = [[self._cell(text, col) for text, col in zip(row, block.columns)] for row in block.rows]
+        char = t.style("table").size
+        fixed = {"单位": 4.5 * char, "变化": 7.5 * char}
+        widths = [fixed.get(c.label, 7 * char) for c in block.columns[1:]]
+        widths.insert(0, t.text_width - sum(widths))
+        table = Table([head] + body, colWidths=widths, repeatRows=1)
+        table.setStyle(self._grid_style(len(block.columns)))
+        return [self._caption(block.title), table, self._source_line(block.sources)]
+
+    def _cell(self, text: str, column: model.Column) -> Paragraph:
+        style = self.styles.paragraph["table"]
+        if column.align != "left":
+            style = style.clone(f"table_{column.align}", alignment={"right": 2, "center": 1}[column.align])
+        return Paragraph(escape(text), style)
+
+    def _grid_style(self, columns: int) -> TableStyle:
+        border = self.styles.color("table_border")
+        return TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, border),
+            ("BACKGROUND", (0, 0), (-1, 0), self.styles.color("table_header")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ])
+
+    def visit_FigurePanel(self, block: model.FigurePanel) -> list:
+        t = self.theme
+        per_row = 3 if len(block.items) != 4 else 2
+        cells = [[self.para(f.value, "figure_value"), self.para(f"{f.label}（{f.period}）", "figure_label")]
+                 for f in block.items]
+        rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        rows[-1] += [""] * (per_row - len(rows[-1]))
+        table = Table(rows, colWidths=[t.text_width / per_row] * per_row)
+        table.setStyle(TableStyle([
+            ("BOX", (0, 0), (-1, -1), 0.75, self.styles.color("table_border")),
+            ("INNERGRID", (0, 0), (-1, -1), 0.25, self.styles.color("table_border")),
+            ("BACKGROUND", (0, 0), (-1, -1), self.styles.color("table_header")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]))
+        out = [self._caption(block.title)] if block.title else [Spacer(1, 6)]
+        return out + [table, self._source_line(block.sources)]

@@ -1,0 +1,102 @@
+"""YAML loading that keeps where every value came from, so errors can name file:line:col."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError, Location
+
+KeyPath = tuple  # of str keys and int indexes
+
+
+@dataclass
+class MarkedYAML:
+    """Plain data (dicts, lists, scalars) plus the location of each value and mapping key."""
+
+    file: str
+    data: object
+    _values: dict = field(default_factory=dict)
+    _keys: dict = field(default_factory=dict)
+
+    def where(self, path: KeyPath) -> Location:
+        """Location of the value at `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path and path not in self._values:
+            path = path[:-1]
+        return self._values.get(path, Location(self.file, 1, 1))
+
+    def key_where(self, path: KeyPath) -> Location:
+        """Location of the key naming the value at `path` (for unknown-key errors)."""
+        return self._keys.get(tuple(path)) or self.where(path)
+
+
+def read_text(path: str | Path, what: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", Location(str(path))) from None
+    except IsADirectoryError:
+        raise InputError(f"{what} is a folder, not a file", Location(str(path))) from None
+    except OSError as e:
+        raise InputError(f"cannot read {what}: {e.strerror}", Location(str(path))) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text; save the file as UTF-8", Location(str(path), line)) from None
+
+
+def parse_yaml(text: str, file: str) -> MarkedYAML:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        marked = MarkedYAML(file, None)
+        marked.data = _build(loader, node, (), marked) if node is not None else None
+        return marked
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = (e.problem or e.context or "invalid YAML").strip()
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        raise InputError(f"YAML syntax error: {problem}", where) from None
+    except yaml.YAMLError as e:
+        raise InputError(f"YAML syntax error: {e}", Location(file)) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: str | Path, what: str = "file") -> MarkedYAML:
+    return parse_yaml(read_text(path, what), str(path))
+
+
+def _loc(file: str, node) -> Location:
+    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _build(loader, node, path: KeyPath, marked: MarkedYAML):
+    marked._values[path] = _loc(marked.file, node)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # resolves `<<` merge keys
+        out = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise InputError("mapping keys must be plain words", _loc(marked.file, key_node))
+            key = str(key)
+            if key in out:
+                raise InputError(f"key '{key}' appears twice", _loc(marked.file, key_node))
+            marked._keys[path + (key,)] = _loc(marked.file, key_node)
+            out[key] = _build(loader, value_node, path + (key,), marked)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), marked) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def key_path_text(path: KeyPath) -> str:
+    """('sections', 2, 'indicators', 0) -> 'sections[2].indicators[0]'"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
