@@ -13,7 +13,7 @@ from .errors import BriefError, BuildError, ErrorList, Location
 from .model import Document
 from .narrative.templates import SectionCatalogue, make_environment
 from .resolve import resolve
-from .spec import Spec, load_spec
+from .spec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
 from .writers import writer_for
 
@@ -40,7 +40,8 @@ class Workspace:
         return self._catalogues[workspace]
 
     def dataset(self, spec: Spec) -> Dataset:
-        files = tuple((str(spec.workspace / p), where) for p, where in spec.data)
+        files = tuple((p if Path(p).is_absolute() else str(spec.workspace / p), where)
+                      for p, where in spec.data)
         key = tuple(f for f, _ in files)
         if key not in self._datasets:
             self._datasets[key] = load_dataset(list(files))
@@ -101,10 +102,10 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
 def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
     """Every problem of a spec, its data, the templates it uses and its theme; writes nothing."""
     try:
-        spec = load_spec(spec_path)
+        spec, errors = read_spec(spec_path)
         catalogue = workspace.catalogue(spec.workspace)
         dataset = workspace.dataset(spec)
-        errors: list[BriefError] = list(catalogue.check(dataset))
+        errors += catalogue.check(dataset)
         workspace.theme(spec.layout)
         try:
             workspace.document(spec)

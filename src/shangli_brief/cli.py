@@ -36,13 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     b.add_argument("--format", metavar="FORMATS",
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
-    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
                        description="Report every problem in the specs, the section templates and "
                                    "the data, without writing anything.")
     c.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
-    c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     i = sub.add_parser("indicators", help="list the indicator catalogue",
                        description="List every indicator of the dataset with its values and sources.")
@@ -50,17 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--category", metavar="C", help="only this category (e.g. fireworks)")
     i.add_argument("--period", metavar="P", help="only values of this period (e.g. 2024, 2021-2025)")
     i.add_argument("--facts", action="store_true", help="list the dated honours and events instead")
-    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     s = sub.add_parser("sections", help="list the narrative sections a spec can name",
                        description="List the narrative sections with title, indicators and template file.")
     s.add_argument("--json", action="store_true", help="machine-readable JSON array")
-    s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     f = sub.add_parser("fonts", help="show the font chosen for each font role",
                        description="For each font role: the file the PDF embeds and the name the DOCX asks for.")
     f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
-    f.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
@@ -137,7 +137,9 @@ def cmd_build(args) -> int:
         if len(paths) > 1:
             print(f"  built {path} in {took:.2f} s", file=sys.stderr)
     if failures:
-        print(f"{len(failures)} problem(s); nothing was written for the failing specs", file=sys.stderr)
+        if len(paths) > 1:
+            print(f"{len(failures)} problem(s); nothing was written for the failing specs",
+                  file=sys.stderr)
         return max(e.exit_code for e in failures)
     return 0
 

@@ -106,9 +106,10 @@ class _TableMaker:
         return out
 
     def _pick(self, ind: Indicator) -> Value | None:
-        """The brief's period; with no compare, the latest earlier value (its period is shown)."""
+        """The brief's period; else, unless the compare column holds the indicator, its latest
+        value not after the period, or its earliest (the cell then shows that value's period)."""
         found = ind.at(self.period)
-        if found is not None or self.compare is not None:
+        if found is not None or (self.compare is not None and ind.at(self.compare) is not None):
             return found
         limit = period_sort_key(self.period)
         earlier = [v for v in ind.values if period_sort_key(v.period) <= limit]

@@ -58,6 +58,9 @@ def parse_yaml(text: str, file: str) -> MarkedYAML:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = (e.problem or e.context or "invalid YAML").strip()
+        ctx = e.context_mark
+        if e.problem and e.context and ctx is not None and mark is not None and ctx.line != mark.line:
+            problem += f" ({e.context.strip()} started at line {ctx.line + 1}, column {ctx.column + 1})"
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         raise InputError(f"YAML syntax error: {problem}", where) from None
     except yaml.YAMLError as e:
@@ -91,7 +94,12 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), marked) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # A scalar that looks like a date or number but is not one (2025-13-01): keep the text,
+        # and let the schema say what is wrong with it.
+        return node.value
 
 
 def key_path_text(path: KeyPath) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ErrorList, InputError, Location, did_you_mean
+from ..errors import ErrorList, InputError, Location, did_you_mean, display_path
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml, parse_yaml
 
 QUALIFIERS = ("exact", "approx", "over", "plus")
@@ -129,8 +129,9 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
     _merge(dataset, builtin, errors, builtin=True)
     for path, named_at in extra_files:
         if not Path(path).is_file():
-            errors.append(InputError(f"data file '{path}' not found; check the path (relative to the "
-                                     "folder you run shangli-brief in)", named_at))
+            errors.append(InputError(f"data file '{display_path(path)}' not found; paths in 'data' "
+                                     "are relative to the workspace (the folder holding briefs/)",
+                                     named_at))
             continue
         try:
             _merge(dataset, load_yaml(path, "data file"), errors, builtin=False)

@@ -158,6 +158,16 @@ def _kind(value) -> str:
 
 
 def load_spec(path: str | Path) -> Spec:
+    """The validated spec, or an ErrorList of every problem found."""
+    spec, errors = read_spec(path)
+    if errors:
+        raise ErrorList(errors)
+    return spec
+
+
+def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
+    """The spec as far as it is valid, and the problems found: `check` goes on with the valid
+    part to find problems in section names and indicators too."""
     path = Path(path)
     marked = load_yaml(path, "spec")
     c = _Checker(marked)
@@ -222,9 +232,7 @@ def load_spec(path: str | Path) -> Spec:
     if data.get("closing") is not None:
         spec.closing = _closing(c, data["closing"])
 
-    if c.errors:
-        raise ErrorList(c.errors)
-    return spec
+    return spec, c.errors
 
 
 def _date(c: _Checker, value) -> _dt.date | None:

@@ -194,7 +194,7 @@ class DocxWriter:
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         char = t.style("table").size
-        fixed = {"单位": 4.5 * char, "变化": 7.5 * char}
+        fixed = {"单位": 4.5 * char, "变化": 9.5 * char}
         widths = [fixed.get(c.label, 7 * char) for c in block.columns[1:]]
         widths.insert(0, t.text_width - sum(widths))
         header = table.rows[0]
@@ -231,6 +231,7 @@ class DocxWriter:
             value = cell.paragraphs[0]
             value.style = self.document.styles[WORD_STYLES["figure_value"]]
             value.add_run(figure.value)
-            label = cell.add_paragraph(style=self.document.styles[WORD_STYLES["figure_label"]])
-            label.add_run(f"{figure.label}（{figure.period}）")
+            for text in (figure.label, figure.period):
+                label = cell.add_paragraph(style=self.document.styles[WORD_STYLES["figure_label"]])
+                label.add_run(text)
         self._source_line(block.sources)

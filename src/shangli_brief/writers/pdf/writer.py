@@ -182,7 +182,7 @@ class PdfWriter:
         head = [self.para(c.label, "table_header") for c in block.columns]
         body = [[self._cell(text, col) for text, col in zip(row, block.columns)] for row in block.rows]
         char = t.style("table").size
-        fixed = {"单位": 4.5 * char, "变化": 7.5 * char}
+        fixed = {"单位": 4.5 * char, "变化": 9.5 * char}
         widths = [fixed.get(c.label, 7 * char) for c in block.columns[1:]]
         widths.insert(0, t.text_width - sum(widths))
         table = Table([head] + body, colWidths=widths, repeatRows=1)
@@ -208,8 +208,8 @@ class PdfWriter:
     def visit_FigurePanel(self, block: model.FigurePanel) -> list:
         t = self.theme
         per_row = 3 if len(block.items) != 4 else 2
-        cells = [[self.para(f.value, "figure_value"), self.para(f"{f.label}（{f.period}）", "figure_label")]
-                 for f in block.items]
+        cells = [[self.para(f.value, "figure_value"), self.para(f.label, "figure_label"),
+                  self.para(f.period, "figure_label")] for f in block.items]
         rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
         table = Table(rows, colWidths=[t.text_width / per_row] * per_row)

@@ -1,0 +1,50 @@
+"""Shared fixtures: the sample briefs built once per test session."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(p.stem for p in (ROOT / "briefs").glob("*.yaml"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/cases/*/expected.model.txt from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request):
+    return request.config.getoption("--update-golden")
+
+
+def run_cli(*args, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
+    """The installed console command, as a user runs it."""
+    exe = Path(sys.executable).parent / "shangli-brief"
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Every sample brief in briefs/, built into a fresh folder in both formats."""
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    """An empty workspace with a briefs/ folder, for specs written by a test."""
+    (tmp_path / "briefs").mkdir()
+    return tmp_path
+
+
+def needs(tool: str):
+    return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} not installed")
