@@ -78,7 +78,11 @@ def _loc(file: str, node) -> Location:
 
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
-    marked._values[path] = _loc(marked.file, node)
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        # A block of text (`text: |`) starts on the line after its indicator.
+        marked._values[path] = Location(marked.file, node.start_mark.line + 2)
+    else:
+        marked._values[path] = _loc(marked.file, node)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves `<<` merge keys
         out = {}

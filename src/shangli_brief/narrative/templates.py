@@ -168,19 +168,20 @@ def render_template(env: SandboxedEnvironment, name: str, context: dict,
 
 def render_string(env: SandboxedEnvironment, source: str, context: dict, origin: Location) -> str:
     """Inline `text:` entries of a spec: rendered with the same helpers; errors name the spec
-    line (the entry's first line plus the line within the text)."""
+    line (the text's first line plus the line within the text)."""
+    def spec_location(location: Location | None) -> Location:
+        line = location.line if location is not None and location.line else 1
+        return Location(origin.file, (origin.line or 1) + line - 1)
+
     try:
-        template = env.from_string(source)
-        return template.render(context)
+        return env.from_string(source).render(context)
     except InputError as e:
         if e.location is None or e.location.file in ("<template>", None):
-            line = (origin.line or 1) + (e.location.line or 1) if e.location else origin.line
-            e.location = Location(origin.file, line)
+            e.location = spec_location(e.location)
         raise
     except jinja2.TemplateError as e:
         err = template_error(e)
-        line = err.location.line if err.location else None
-        err.location = Location(origin.file, (origin.line or 0) + (line or 1))
+        err.location = spec_location(err.location)
         raise err from None
 
 
