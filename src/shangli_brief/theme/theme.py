@@ -1,6 +1,7 @@
 """Theme model and loading of the built-in themes (YAML package data)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,7 +82,8 @@ class Theme:
         grid = data["grid"]
         self.lines_per_page = int(grid["lines"])
         self.chars_per_line = int(grid["chars"])
-        self.line_pitch = self.text_height / self.lines_per_page   # ≈ 28.95 pt
+        # Whole twips, rounded down, so that N lines never overrun the type area: 28.95 pt.
+        self.line_pitch = math.floor(self.text_height / self.lines_per_page * 20) / 20
         self.char_pitch = self.text_width / self.chars_per_line    # ≈ 15.79 pt
         self.colors = dict(data["colors"])
         self.latin_font = data["latin_font"]

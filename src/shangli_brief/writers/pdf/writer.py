@@ -42,6 +42,8 @@ class PdfWriter:
             rightMargin=t.margin_right, topMargin=t.margin_top, bottomMargin=t.margin_bottom,
             title=self.doc.title, author=self.doc.issuer or "", subject=self.doc.subtitle or "",
             creator="shangli-brief",
+            # The canvas starts in our body face, so no unembedded Helvetica is referenced.
+            initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
         frame = Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -107,7 +109,7 @@ class PdfWriter:
         right = Paragraph(escape(chinese_date(d.date)), meta_style.clone("meta_r", alignment=2))
         inset = t.style("masthead_meta").size
         row = Table([[left, right]], colWidths=[t.text_width / 2] * 2)
-        row.setStyle(TableStyle([("LEFTPADDING", (0, 0), (0, 0), inset),
+        row.setStyle(self._table_style([("LEFTPADDING", (0, 0), (0, 0), inset),
                                  ("RIGHTPADDING", (1, 0), (1, 0), inset),
                                  ("LEFTPADDING", (1, 0), (1, 0), 0), ("RIGHTPADDING", (0, 0), (0, 0), 0),
                                  ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
@@ -197,13 +199,18 @@ class PdfWriter:
 
     def _grid_style(self, columns: int) -> TableStyle:
         border = self.styles.color("table_border")
-        return TableStyle([
+        return self._table_style([
             ("GRID", (0, 0), (-1, -1), 0.5, border),
             ("BACKGROUND", (0, 0), (-1, 0), self.styles.color("table_header")),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ])
+
+    def _table_style(self, commands: list) -> TableStyle:
+        # ReportLab sets a cell font even for cells holding paragraphs; without this it would be
+        # Helvetica, referenced but not embedded.
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.styles.font("table"))] + commands)
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> list:
         t = self.theme
@@ -213,7 +220,7 @@ class PdfWriter:
         rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
         table = Table(rows, colWidths=[t.text_width / per_row] * per_row)
-        table.setStyle(TableStyle([
+        table.setStyle(self._table_style([
             ("BOX", (0, 0), (-1, -1), 0.75, self.styles.color("table_border")),
             ("INNERGRID", (0, 0), (-1, -1), 0.25, self.styles.color("table_border")),
             ("BACKGROUND", (0, 0), (-1, -1), self.styles.color("table_header")),

@@ -1,0 +1,116 @@
+"""The DOCX files read back: real heading styles, East Asian fonts on every CJK run, page-number
+fields, tables that are tables, and LibreOffice opening them."""
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import SAMPLES, needs
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _east_asian_font(document, run, paragraph):
+    """The East Asian font a run resolves to: run, character style, paragraph style chain,
+    document defaults, in Word's order."""
+    def from_rpr(rpr):
+        if rpr is None:
+            return None
+        fonts = rpr.find(qn("w:rFonts"))
+        return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+    found = from_rpr(run._r.rPr)
+    if found:
+        return found
+    if run.style is not None and run.style.name != "Default Paragraph Font":
+        found = from_rpr(run.style.element.rPr)
+        if found:
+            return found
+    style = paragraph.style
+    while style is not None:
+        found = from_rpr(style.element.rPr)
+        if found:
+            return found
+        style = style.base_style
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    return from_rpr(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+
+
+def _all_paragraphs(document):
+    yield from document.paragraphs
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell.paragraphs
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_cjk_runs_resolve_to_named_east_asian_fonts(built, name):
+    document = docx.Document(built / f"{name}.docx")
+    allowed = {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"}
+    checked = 0
+    for paragraph in _all_paragraphs(document):
+        for run in paragraph.runs:
+            if CJK.search(run.text):
+                assert _east_asian_font(document, run, paragraph) in allowed, run.text
+                checked += 1
+    assert checked > 10
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_headings_use_word_heading_styles(built, name):
+    document = docx.Document(built / f"{name}.docx")
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings
+    assert any(p.style.name == "Heading 1" and re.match(r"^[一二三四五六七八九十]+、", p.text)
+               for p in headings)
+    for p in headings:
+        level = int(p.style.name.split()[-1])
+        pattern = {1: r"^[一二三四五六七八九十]+、", 2: r"^（[一二三四五六七八九十]+）", 3: r"^\d+\.",
+                   4: r"^（\d+）"}[level]
+        assert re.match(pattern, p.text), p.text
+    title = document.styles["Title"]
+    assert title.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_page_setup_and_page_number_fields(built, name):
+    document = docx.Document(built / f"{name}.docx")
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer in (section.footer, section.even_page_footer):
+        xml = footer._element.xml
+        assert "PAGE" in xml and "fldChar" in xml
+        assert footer.paragraphs[0].text.startswith("— ")
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+
+
+def test_tables_are_tables_with_repeating_header(built):
+    document = docx.Document(built / "fireworks-bulletin.docx")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "指标")
+    assert [c.text for c in table.rows[0].cells] == ["指标", "单位", "2024年", "2022年", "变化"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    body = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
+    assert body["花炮产业集群总产值"] == ["花炮产业集群总产值", "亿元", "超200", "—", "—"]
+
+
+@needs("soffice")
+def test_libreoffice_opens_every_docx(built, tmp_path):
+    files = [str(built / f"{name}.docx") for name in SAMPLES]
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *files],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for name in SAMPLES:
+        pdf = tmp_path / f"{name}.pdf"
+        assert pdf.exists() and pdf.stat().st_size > 10_000, name
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout \
+            if shutil.which("pdfinfo") else "Pages: 1"
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 1

@@ -1,0 +1,87 @@
+"""The PDFs as a reader sees them: embedded fonts, no tofu, headings present, a valid file."""
+import re
+import subprocess
+
+import pdfplumber
+import pytest
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from conftest import SAMPLES, needs
+from shangli_brief.build import Workspace
+from shangli_brief.fonts import resolve_theme_fonts
+from shangli_brief.spec import load_spec
+from shangli_brief.theme import load_theme
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def font_cmaps():
+    """Face name (as in the PDF's font names) -> the code points the face really has."""
+    cmaps = {}
+    for layout in ("bulletin", "report"):
+        for font in resolve_theme_fonts(load_theme(layout)).values():
+            face = TTFontFile(font.file, subfontIndex=font.index)
+            cmaps[face.name.decode()] = set(face.charToGlyph)
+    return cmaps
+
+
+@needs("pdffonts")
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_font_is_embedded_truetype(built, name):
+    out = subprocess.run(["pdffonts", built / f"{name}.pdf"], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    assert out, "no fonts listed"
+    for line in out:
+        fields = line.split()
+        emb, sub = fields[-5], fields[-4]
+        assert (emb, sub) == ("yes", "yes"), line  # embedded and subset
+        assert "TrueType" in line, line
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_no_tofu(built, name, font_cmaps):
+    """Every character drawn is in the font that draws it."""
+    missing = []
+    with pdfplumber.open(built / f"{name}.pdf") as pdf:
+        for page in pdf.pages:
+            for ch in page.chars:
+                face = ch["fontname"].split("+", 1)[-1].rsplit("-", 1)[0]
+                assert face in font_cmaps, ch["fontname"]
+                if ch["text"].strip() and ord(ch["text"][0]) not in font_cmaps[face]:
+                    missing.append((page.page_number, ch["text"], face))
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_title_and_headings_are_in_the_text(built, name):
+    from conftest import ROOT
+    spec = load_spec(ROOT / "briefs" / f"{name}.yaml")
+    doc = Workspace().document(spec)
+    with pdfplumber.open(built / f"{name}.pdf") as pdf:
+        text = "".join((p.extract_text() or "") for p in pdf.pages)
+        pages = len(pdf.pages)
+    flat = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", spec.title) in flat
+    headings = [b.text for b in doc.blocks if type(b).__name__ == "Heading"]
+    assert headings
+    for heading in headings:
+        assert re.sub(r"\s+", "", heading) in flat, heading
+    assert CJK.search(text)
+    # a page number — N — on every page
+    assert all(f"— {n} —" in text for n in range(1, pages + 1))
+
+
+@needs("qpdf")
+@pytest.mark.parametrize("name", SAMPLES)
+def test_qpdf_check(built, name):
+    result = subprocess.run(["qpdf", "--check", built / f"{name}.pdf"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_table_header_repeats_and_change_column(built):
+    """The fireworks bulletin compares 2022 with 2024: a change column in Chinese usage."""
+    with pdfplumber.open(built / "fireworks-bulletin.pdf") as pdf:
+        text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in pdf.pages))
+    assert "指标单位2024年2022年变化" in text
+    assert "下降0.8个百分点" in text  # tourism.visitor_growth 16.8% -> 16%
