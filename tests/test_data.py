@@ -2,7 +2,6 @@
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 

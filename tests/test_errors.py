@@ -2,7 +2,7 @@
 folder), no traceback, and no file written."""
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 
 CASES = {
     "syntax": ("title: x\nsections:\n  - section: fireworks\n    title: [a\n",

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from shangli_brief.model import Heading, ListBlock, Paragraph, Run
 from shangli_brief.narrative.markdown import to_blocks
 from shangli_brief.narrative.templates import (BUILTIN_TEMPLATES, SectionCatalogue,

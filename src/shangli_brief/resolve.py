@@ -11,7 +11,7 @@ from .errors import BriefError, ErrorList, InputError, Location
 from .model import (Citation, Column, Document, FigurePanel, KeyFigure, PageBreak, Table,
                     Heading)
 from .narrative import numbers
-from .narrative.helpers import Helpers
+from .narrative.helpers import Helpers, record_citation
 from .narrative.markdown import to_blocks
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
 from .spec import FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry, TextEntry
@@ -117,9 +117,7 @@ class _TableMaker:
 
     def _cite(self, ind: Indicator, v: Value) -> str:
         text = numbers.quantity(v.value, ind.unit, v.qualifier)
-        if not any(c.indicator == ind.id and c.period == v.period for c in self.citations):
-            self.citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section,
-                                           v.derived))
+        record_citation(self.citations, ind, v, text)
         return text
 
     def _cell(self, ind: Indicator, v: Value | None, column_period: str) -> str:

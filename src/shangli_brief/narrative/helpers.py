@@ -28,13 +28,18 @@ def template_location() -> Location | None:
     return None
 
 
+def record_citation(citations: list[Citation], ind: Indicator, v: Value, text: str) -> None:
+    """Note a quoted figure once per indicator and period, with its source."""
+    if not any(c.indicator == ind.id and c.period == v.period for c in citations):
+        citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section, v.derived))
+
+
 class Helpers:
     """The functions and values a narrative template sees."""
 
     def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation]):
         self.dataset, self.period, self.compare = dataset, period, compare
         self.citations = citations
-        self._cited: set[tuple[str, str]] = {(c.indicator, c.period) for c in citations}
 
     def context(self) -> dict:
         return {
@@ -73,10 +78,7 @@ class Helpers:
         return earlier[-1] if earlier else ind.values[0]
 
     def _cite(self, ind: Indicator, v: Value, text: str) -> None:
-        if (ind.id, v.period) not in self._cited:
-            self._cited.add((ind.id, v.period))
-            self.citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section,
-                                           v.derived))
+        record_citation(self.citations, ind, v, text)
 
     # -- helpers -------------------------------------------------------------------------
     def value(self, indicator_id, period=None, over="超") -> str:
