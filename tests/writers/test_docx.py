@@ -88,7 +88,7 @@ def test_page_setup_and_page_number_fields(built, name):
         assert "PAGE" in xml and "fldChar" in xml
         assert footer.paragraphs[0].text.startswith("— ")
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
 
 
 def test_tables_are_tables_with_repeating_header(built):

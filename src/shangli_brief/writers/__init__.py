@@ -22,3 +22,12 @@ def writer_for(fmt: str):
 
 def chinese_date(date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+def table_column_widths(columns, theme) -> list[float]:
+    """Column widths in pt, the same in both writers: fixed widths for unit, values and change
+    (in characters of the table text), the rest for the indicator name."""
+    char = theme.style("table").size
+    fixed = {"单位": 4, "变化": 9}
+    widths = [fixed.get(c.label, 7) * char for c in columns[1:]]
+    return [theme.text_width - sum(widths)] + widths

@@ -63,6 +63,16 @@ def border(parent, edges: dict[str, tuple[float, str]], tag: str = "w:pBdr") -> 
     parent.insert_element_before(box, *_AFTER[tag])
 
 
+def no_grid_snap(ppr) -> None:
+    """Lines of this paragraph keep their own leading instead of snapping to the page's line grid
+    (tables, captions, notes: text smaller than the body)."""
+    if ppr.find(qn("w:snapToGrid")) is not None:
+        return
+    el = OxmlElement("w:snapToGrid")
+    el.set(qn("w:val"), "0")
+    ppr.insert_element_before(el, *_AFTER["w:pBdr"][_AFTER["w:pBdr"].index("w:snapToGrid") + 1:])
+
+
 def table_borders(tbl, edges: dict[str, tuple[float, str]]) -> None:
     border(tbl.tblPr, {k: edges.get(k, (0, "#000000")) for k in
                    ("top", "left", "bottom", "right", "insideH", "insideV")}, "w:tblBorders")
@@ -111,13 +121,17 @@ def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     run_with(end)
 
 
-def doc_grid(sectpr, line_pitch_twips: int, char_space: int) -> None:
-    """Lines-and-characters grid: Word lays the body out as N lines of M characters."""
+def doc_grid(sectpr, line_pitch_twips: int) -> None:
+    """A line grid: Word and WPS lay the body out as N lines a page.
+
+    Not linesAndChars: its 28 cells of 15.79 pt are narrower than a 16 pt character, and
+    LibreOffice then gives every character two cells. Characters flow at their natural width."""
     grid = sectpr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sectpr.insert_element_before(grid, "w:printerSettings", "w:sectPrChange")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(line_pitch_twips))
-    grid.set(qn("w:charSpace"), str(char_space))
+    if grid.get(qn("w:charSpace")) is not None:
+        del grid.attrib[qn("w:charSpace")]
     sectpr.append(grid)

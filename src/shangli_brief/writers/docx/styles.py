@@ -7,7 +7,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from ...theme import TextStyle, Theme
-from .ooxml import first_line_chars, set_fonts
+from .ooxml import first_line_chars, no_grid_snap, set_fonts
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -79,6 +79,8 @@ def _apply_paragraph(style, ts: TextStyle, theme: Theme) -> None:
     pf.first_line_indent = Pt(ts.indent_chars * ts.size)
     if ts.indent_chars:
         first_line_chars(style.element.get_or_add_pPr(), ts.indent_chars)
+    if abs(ts.leading - theme.line_pitch) > 0.01:
+        no_grid_snap(style.element.pPr)
     pbdr = style.element.pPr.find(qn("w:pBdr"))  # Word's Title has a rule under it; ours does not
     if pbdr is not None:
         style.element.pPr.remove(pbdr)

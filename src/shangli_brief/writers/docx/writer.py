@@ -12,7 +12,7 @@ from ... import model
 from ...errors import BuildError
 from ...theme import Theme
 from ...theme.theme import MM, HeadingNumberer
-from .. import Written, chinese_date
+from .. import Written, chinese_date, table_column_widths
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles
 
@@ -67,9 +67,7 @@ class DocxWriter:
         section.header_distance = Pt(15 * MM)
         number = t.style("page_number")
         section.footer_distance = Pt(t.margin_bottom - t.page_number_gap - number.leading)
-        body = t.style("body")
-        char_space = round((t.char_pitch - body.size) * 4096)
-        ooxml.doc_grid(section._sectPr, round(t.line_pitch * 20), char_space)
+        ooxml.doc_grid(section._sectPr, round(t.line_pitch * 20))
         # Odd pages: number on the right; even pages: on the left (duplex printing).
         self.document.settings.odd_and_even_pages_header_footer = True
         self._footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -153,6 +151,7 @@ class DocxWriter:
         self.para("", "body").paragraph_format.first_line_indent = Pt(0)
         table = self.document.add_table(rows=len(lines), cols=1)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self._fix_widths(table, [t.text_width])
         rules = t.closing_rules
         rule = t.color("rule")
         ooxml.table_borders(table._tbl, {"top": (rules.get("outer_pt", 1), rule),
@@ -206,10 +205,8 @@ class DocxWriter:
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.style = self._styles_by_name("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        char = t.style("table").size
-        fixed = {"单位": 4.5 * char, "变化": 9.5 * char}
-        widths = [fixed.get(c.label, 7 * char) for c in block.columns[1:]]
-        widths.insert(0, t.text_width - sum(widths))
+        widths = table_column_widths(block.columns, t)
+        self._fix_widths(table, widths)
         header = table.rows[0]
         ooxml.repeat_header(header)
         for cell, column, width in zip(header.cells, block.columns, widths):
@@ -220,6 +217,13 @@ class DocxWriter:
             for cell, text, column, width in zip(row.cells, values, block.columns, widths):
                 self._cell(cell, text, "table", column.align, width)
         self._source_line(block.sources)
+
+    @staticmethod
+    def _fix_widths(table, widths: list[float]) -> None:
+        # Fixed layout with the grid's column widths: Word, WPS and LibreOffice all honour it.
+        table.autofit = False
+        for column, width in zip(table.columns, widths):
+            column.width = Pt(width)
 
     def _cell(self, cell, text: str, style: str, align: str, width: float) -> None:
         cell.width = Pt(width)
@@ -237,6 +241,7 @@ class DocxWriter:
         table = self.document.add_table(rows=rows, cols=per_row)
         table.style = self._styles_by_name("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self._fix_widths(table, [t.text_width / per_row] * per_row)
         for i, figure in enumerate(block.items):
             cell = table.rows[i // per_row].cells[i % per_row]
             cell.width = Pt(t.text_width / per_row)

@@ -12,7 +12,7 @@ from ... import model
 from ...errors import BuildError
 from ...theme import Theme
 from ...theme.theme import HeadingNumberer
-from .. import Written, chinese_date
+from .. import Written, chinese_date, table_column_widths
 from .styles import PdfStyles
 
 _styles_cache: dict[str, PdfStyles] = {}
@@ -183,10 +183,7 @@ class PdfWriter:
         t = self.theme
         head = [self.para(c.label, "table_header") for c in block.columns]
         body = [[self._cell(text, col) for text, col in zip(row, block.columns)] for row in block.rows]
-        char = t.style("table").size
-        fixed = {"单位": 4.5 * char, "变化": 9.5 * char}
-        widths = [fixed.get(c.label, 7 * char) for c in block.columns[1:]]
-        widths.insert(0, t.text_width - sum(widths))
+        widths = table_column_widths(block.columns, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
         return [self._caption(block.title), table, self._source_line(block.sources)]
