@@ -154,9 +154,9 @@ class PdfWriter:
     def visit_Heading(self, block: model.Heading) -> list:
         label = self.numberer.next(block.level)
         style = f"heading{min(block.level, 4)}"
-        p = self.para(label + block.text, style)
-        p.keepWithNext = True
-        return [CondPageBreak(self.theme.line_pitch * 3), p]
+        # A heading needs itself and two lines of what follows on the page. Not keepWithNext:
+        # that would carry a whole long paragraph to the next page, leaving a gap.
+        return [CondPageBreak(self.theme.line_pitch * 3), self.para(label + block.text, style)]
 
     def visit_Paragraph(self, block: model.Paragraph) -> list:
         return [self.para(block.runs, "body")]
@@ -171,10 +171,9 @@ class PdfWriter:
     def visit_PageBreak(self, block: model.PageBreak) -> list:
         return [PageBreak()]
 
-    def _caption(self, title: str) -> Paragraph:
-        p = self.para(title, "caption")
-        p.keepWithNext = True
-        return p
+    def _caption(self, title: str) -> list:
+        # Caption, header row and a couple of rows on one page; the table itself may split.
+        return [CondPageBreak(self.theme.line_pitch * 4), self.para(title, "caption")]
 
     def _source_line(self, sources: list[str]) -> Paragraph:
         return self.para("资料来源：" + "；".join(sources), "source_note")
@@ -186,7 +185,7 @@ class PdfWriter:
         widths = table_column_widths(block.columns, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
-        return [self._caption(block.title), table, self._source_line(block.sources)]
+        return self._caption(block.title) + [table, self._source_line(block.sources)]
 
     def _cell(self, text: str, column: model.Column) -> Paragraph:
         style = self.styles.paragraph["table"]
@@ -224,5 +223,5 @@ class PdfWriter:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]))
-        out = [self._caption(block.title)] if block.title else [Spacer(1, 6)]
+        out = self._caption(block.title) if block.title else [Spacer(1, 6)]
         return out + [table, self._source_line(block.sources)]
