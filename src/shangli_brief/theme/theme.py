@@ -88,6 +88,7 @@ class Theme:
         self.colors = dict(data["colors"])
         self.latin_font = data["latin_font"]
         self.heading_numbers = list(data["heading_numbers"])
+        self.list_marks = dict(data["list_marks"])
         self.masthead = dict(data.get("masthead") or {})
         self.closing_rules = dict(data.get("closing_rules") or {})
         self.fonts = {role: FontRole(role, spec["docx"], tuple(spec["pdf"]))
@@ -121,6 +122,9 @@ class Theme:
 
     def heading_style(self, level: int) -> TextStyle:
         return self.styles[f"heading{min(level, 4)}"]
+
+    def list_mark(self, ordered: bool, n: int) -> str:
+        return self.list_marks["ordered" if ordered else "bullet"].format(n=n)
 
     def heading_pattern(self, level: int) -> str:
         return self.heading_numbers[min(level, len(self.heading_numbers)) - 1]

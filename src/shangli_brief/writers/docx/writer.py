@@ -186,7 +186,7 @@ class DocxWriter:
 
     def visit_ListBlock(self, block: model.ListBlock) -> None:
         for i, item in enumerate(block.items, 1):
-            mark = f"{i}. " if block.ordered else "· "
+            mark = self.theme.list_mark(block.ordered, i)
             self.para([model.Run(mark)] + item, "list")
 
     def visit_PageBreak(self, block: model.PageBreak) -> None:

@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak,
-                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+                                PageTemplate, Spacer, Table, TableStyle)
 from reportlab.platypus.flowables import HRFlowable
 
 from ... import model
@@ -13,6 +13,7 @@ from ...errors import BuildError
 from ...theme import Theme
 from ...theme.theme import HeadingNumberer
 from .. import Written, chinese_date, table_column_widths
+from .linebreak import ChineseParagraph
 from .styles import PdfStyles
 
 _styles_cache: dict[str, PdfStyles] = {}
@@ -70,12 +71,12 @@ class PdfWriter:
         canvas.restoreState()
 
     # -- text -----------------------------------------------------------------------------
-    def para(self, text_or_runs, style: str) -> Paragraph:
+    def para(self, text_or_runs, style: str) -> ChineseParagraph:
         if isinstance(text_or_runs, str):
             markup = escape(text_or_runs)
         else:
             markup = "".join(self._run(r) for r in text_or_runs)
-        return Paragraph(markup.replace("\n", "<br/>"), self.styles.paragraph[style])
+        return ChineseParagraph(markup.replace("\n", "<br/>"), self.styles.paragraph[style])
 
     def _run(self, run: model.Run) -> str:
         text = escape(run.text)
@@ -105,8 +106,8 @@ class PdfWriter:
         if d.issue:
             out.append(self.para(f"第{d.issue}期", "masthead_issue"))
         meta_style = self.styles.paragraph["masthead_meta"]
-        left = Paragraph(escape(d.issuer or ""), meta_style)
-        right = Paragraph(escape(chinese_date(d.date)), meta_style.clone("meta_r", alignment=2))
+        left = ChineseParagraph(escape(d.issuer or ""), meta_style)
+        right = ChineseParagraph(escape(chinese_date(d.date)), meta_style.clone("meta_r", alignment=2))
         inset = t.style("masthead_meta").size
         row = Table([[left, right]], colWidths=[t.text_width / 2] * 2)
         row.setStyle(self._table_style([("LEFTPADDING", (0, 0), (0, 0), inset),
@@ -131,7 +132,7 @@ class PdfWriter:
         lines = []
         for label, names in (("报", c.report), ("送", c.send), ("发", c.distribute)):
             if names:
-                lines.append(Paragraph(escape(f"{label}：{'，'.join(names)}。"), style))
+                lines.append(ChineseParagraph(escape(f"{label}：{'，'.join(names)}。"), style))
         rule = lambda w: HRFlowable(width="100%", thickness=w, color=self.styles.color("rule"),  # noqa: E731
                                     spaceBefore=0, spaceAfter=0)
         block = [Spacer(1, t.line_pitch), rule(rules.get("outer_pt", 1))]
@@ -139,7 +140,7 @@ class PdfWriter:
             block.append(line)
             block.append(rule(rules.get("inner_pt", 0.7)))
         if c.copies:
-            block.append(Paragraph(escape(f"（共印{c.copies}份）"), style.clone("copies", alignment=2)))
+            block.append(ChineseParagraph(escape(f"（共印{c.copies}份）"), style.clone("copies", alignment=2)))
         block.append(rule(rules.get("outer_pt", 1)))
         return [KeepTogether(block)]
 
@@ -164,7 +165,7 @@ class PdfWriter:
     def visit_ListBlock(self, block: model.ListBlock) -> list:
         out = []
         for i, item in enumerate(block.items, 1):
-            mark = f"{i}. " if block.ordered else "· "
+            mark = self.theme.list_mark(block.ordered, i)
             out.append(self.para([model.Run(mark)] + item, "list"))
         return out
 
@@ -175,7 +176,7 @@ class PdfWriter:
         # Caption, header row and a couple of rows on one page; the table itself may split.
         return [CondPageBreak(self.theme.line_pitch * 4), self.para(title, "caption")]
 
-    def _source_line(self, sources: list[str]) -> Paragraph:
+    def _source_line(self, sources: list[str]) -> ChineseParagraph:
         return self.para("资料来源：" + "；".join(sources), "source_note")
 
     def visit_Table(self, block: model.Table) -> list:
@@ -187,11 +188,11 @@ class PdfWriter:
         table.setStyle(self._grid_style(len(block.columns)))
         return self._caption(block.title) + [table, self._source_line(block.sources)]
 
-    def _cell(self, text: str, column: model.Column) -> Paragraph:
+    def _cell(self, text: str, column: model.Column) -> ChineseParagraph:
         style = self.styles.paragraph["table"]
         if column.align != "left":
             style = style.clone(f"table_{column.align}", alignment={"right": 2, "center": 1}[column.align])
-        return Paragraph(escape(text), style)
+        return ChineseParagraph(escape(text), style)
 
     def _grid_style(self, columns: int) -> TableStyle:
         border = self.styles.color("table_border")

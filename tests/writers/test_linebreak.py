@@ -1,0 +1,63 @@
+"""Chinese line breaking: rules unit by unit, then every sample PDF read back."""
+import pdfplumber
+import pytest
+from reportlab.lib.styles import ParagraphStyle
+
+from conftest import SAMPLES
+from shangli_brief.theme import load_theme
+from shangli_brief.writers.pdf.linebreak import ChineseParagraph, no_break_before
+from shangli_brief.writers.pdf.styles import PdfStyles
+
+CLOSING = set("。，、；：？！）》」』】”’%")
+OPENING = set("（《「『【“‘")
+
+
+def breaks(text: str) -> str:
+    """The text with | where a line may break."""
+    return "".join(("" if keep or i == 0 else "|") + ch
+                   for i, (ch, keep) in enumerate(zip(text, no_break_before(text))))
+
+
+def test_no_break_before_closing_or_after_opening_punctuation():
+    assert breaks("好，“栗即办”。") == "好，|“栗|即|办”。"
+
+
+def test_numbers_stay_whole_with_units_and_percent():
+    assert breaks("增长28.4%，") == "增|长|28.4%，"
+    assert breaks("突破200亿元的") == "突|破|200亿元|的"
+    assert breaks("6亿余次点") == "6亿余次|点"
+    assert breaks("2021—2025年间") == "2021—2025年|间"
+
+
+@pytest.fixture(scope="module")
+def body_style():
+    styles = PdfStyles(load_theme("bulletin"))
+    return styles.paragraph["body"]
+
+
+def test_a_line_never_starts_with_a_comma(body_style):
+    # 27 characters fit a line; the 28th is a comma, so the 27th goes down with it.
+    text = "国" * 27 + "，" + "国" * 10
+    para = ChineseParagraph(text, ParagraphStyle("t", parent=body_style, firstLineIndent=0))
+    para.wrap(load_theme("bulletin").text_width, 1000)
+    texts = ["".join(w.text for w in line.words) for line in para.blPara.lines]
+    assert texts == ["国" * 26, "国，" + "国" * 10]
+
+
+def _body_lines(pdf_path):
+    """Lines of 16 pt text (body and headings), read back from the PDF."""
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            rows = {}
+            for ch in page.chars:
+                if abs(ch["size"] - 16) < 0.5 and ch["text"].strip():
+                    rows.setdefault(round(ch["top"]), []).append(ch)
+            for top, chars in sorted(rows.items()):
+                yield page.page_number, "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_no_line_starts_with_closing_or_ends_with_opening(built, name):
+    bad = [(page, line) for page, line in _body_lines(built / f"{name}.pdf")
+           if line[0] in CLOSING or line[-1] in OPENING]
+    assert bad == []
