@@ -36,12 +36,12 @@ def body_style():
 
 
 def test_a_line_never_starts_with_a_comma(body_style):
-    # 27 characters fit a line; the 28th is a comma, so the 27th goes down with it.
-    text = "国" * 27 + "，" + "国" * 10
+    # 28 characters fit a line (the grid's pitch); the 29th is a comma, so the 28th goes down with it.
+    text = "国" * 28 + "，" + "国" * 10
     para = ChineseParagraph(text, ParagraphStyle("t", parent=body_style, firstLineIndent=0))
     para.wrap(load_theme("bulletin").text_width, 1000)
     texts = ["".join(w.text for w in line.words) for line in para.blPara.lines]
-    assert texts == ["国" * 26, "国，" + "国" * 10]
+    assert texts == ["国" * 27, "国，" + "国" * 10]
 
 
 def _body_lines(pdf_path):

@@ -6,6 +6,8 @@ mark hang into the margin. Here the break moves back instead, so every line stay
 type area and is justified."""
 from __future__ import annotations
 
+from reportlab.lib.abag import ABag
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
                                           makeCJKParaLine)
 
@@ -16,6 +18,34 @@ DASHES = set("—–-")
 NUMERIC = set("0123456789.%+")
 UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")
 _FUZZ = 1e-6
+CHAR_SPACE_CALLBACK = "shangli_char_space"
+
+
+def install(canvas) -> None:
+    """Let justified lines set the PDF character spacing (Tc) as they are drawn."""
+    canvas.setNamedCB(CHAR_SPACE_CALLBACK, _set_char_space)
+
+
+def _set_char_space(canvas, kind, label) -> None:
+    canvas._curr_tx_info["tx"].setCharSpace(float(label))
+
+
+def _char_space(frag, value: float):
+    marker = frag.clone()
+    marker.text = ""
+    marker.cbDefn = ABag(kind="charspace", name=CHAR_SPACE_CALLBACK, label=f"{value:.4f}")
+    return marker
+
+
+def _justify(line, glyph_count: int) -> None:
+    """Chinese text is justified by spacing every character a little, not by widening spaces:
+    the line starts with a character spacing that fills it exactly (negative when the grid
+    squeezes 28 characters of 16 pt into 156 mm) and ends by resetting it."""
+    if glyph_count < 2 or abs(line.extraSpace) <= _FUZZ or not line.words:
+        return
+    spacing = line.extraSpace / (glyph_count - 1)
+    line.words = [_char_space(line.words[0], spacing)] + line.words + [_char_space(line.words[-1], 0)]
+    line.extraSpace = 0
 
 
 def no_break_before(text: str) -> list[bool]:
@@ -40,7 +70,10 @@ def no_break_before(text: str) -> list[bool]:
     return flags
 
 
-def split_lines(frags, max_widths, calc_bounds) -> ParaLines:
+def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
+                squeeze: float = 0.0) -> ParaLines:
+    """Lines of glyphs. `squeeze`: how much narrower than its width each glyph may be set (a
+    fraction of its width), so that the page grid's 28 characters fit a line."""
     glyphs = []
     for frag in frags:
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
@@ -51,6 +84,9 @@ def split_lines(frags, max_widths, calc_bounds) -> ParaLines:
     def width_of(g) -> float:
         w = g.width
         return w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w
+
+    def allowance(first: int, stop: int) -> float:
+        return squeeze * sum(width_of(x) for x in glyphs[first:stop]) if squeeze else 0.0
 
     lines = []
     start = 0
@@ -63,7 +99,7 @@ def split_lines(frags, max_widths, calc_bounds) -> ParaLines:
         forced = hasattr(g.frag, "lineBreak")
         if forced:
             end = i + 1
-        elif used > max_width + _FUZZ and i > start:
+        elif used > max_width + allowance(start, i + 1) + _FUZZ and i > start:
             end = i  # glyph i does not fit: the line is glyphs[start:i]
             while end > start + 1 and keep[end]:
                 end -= 1
@@ -73,15 +109,21 @@ def split_lines(frags, max_widths, calc_bounds) -> ParaLines:
             i += 1
             continue
         line_width = sum(width_of(x) for x in glyphs[start:end])
-        lines.append(makeCJKParaLine(glyphs[start:end], max_width, line_width,
-                                     max_width - line_width, forced, calc_bounds))
+        line = makeCJKParaLine(glyphs[start:end], max_width, line_width, max_width - line_width,
+                               forced, calc_bounds)
+        if (justify and not forced) or line.extraSpace < 0:
+            _justify(line, end - start)
+        lines.append(line)
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
         start = i = end
         used = 0.0
     if start < len(glyphs):
         line_width = sum(width_of(x) for x in glyphs[start:])
-        lines.append(makeCJKParaLine(glyphs[start:], max_width, line_width, max_width - line_width,
-                                     False, calc_bounds))
+        line = makeCJKParaLine(glyphs[start:], max_width, line_width, max_width - line_width,
+                               False, calc_bounds)
+        if line.extraSpace < 0:  # a last line squeezed to the grid
+            _justify(line, len(glyphs) - start)
+        lines.append(line)
     return ParaLines(kind=1, lines=lines)
 
 
@@ -101,4 +143,6 @@ class ChineseParagraph(Paragraph):
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return split_lines(self.frags, maxWidths, auto_leading not in ("", "off"))
+        return split_lines(self.frags, maxWidths, auto_leading not in ("", "off"),
+                           justify=style.alignment == TA_JUSTIFY,
+                           squeeze=getattr(style, "gridSqueeze", 0.0))

@@ -37,9 +37,14 @@ class PdfStyles:
         return HexColor(self.theme.color(name))
 
     def _paragraph(self, s: TextStyle) -> ParagraphStyle:
-        return ParagraphStyle(
+        style = ParagraphStyle(
             s.name, fontName=self.font_names[s.font], fontSize=s.size, leading=s.leading,
             alignment=ALIGN[s.align], firstLineIndent=s.indent_chars * s.size,
             textColor=HexColor(s.color), spaceBefore=s.space_before, spaceAfter=s.space_after,
             wordWrap="CJK", allowWidows=1, allowOrphans=1,
         )
+        # Justified text on the page grid: N characters a line even when N glyphs of this size
+        # are a little wider than the line (16 pt × 28 > 156 mm), as Word's character grid does.
+        if s.align == "justify":
+            style.gridSqueeze = max(0.0, 1 - self.theme.char_pitch / s.size)
+        return style

@@ -14,6 +14,7 @@ from ...theme import Theme
 from ...theme.theme import HeadingNumberer
 from .. import Written, chinese_date, table_column_widths
 from .linebreak import ChineseParagraph
+from .linebreak import install as install_char_spacing
 from .styles import PdfStyles
 
 _styles_cache: dict[str, PdfStyles] = {}
@@ -48,13 +49,14 @@ class PdfWriter:
         )
         frame = Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        template.addPageTemplates([PageTemplate("page", [frame], onPage=self._page_number)])
+        template.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate_page)])
         story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
         story += self._closing()
         template.build(story)
         return Written(pages=template.page)
 
-    def _page_number(self, canvas, document) -> None:
+    def _decorate_page(self, canvas, document) -> None:
+        install_char_spacing(canvas)
         t, style = self.theme, self.theme.style("page_number")
         n = canvas.getPageNumber()
         text = f"— {n} —"

@@ -1,0 +1,104 @@
+"""The bulletin PDFs measured against GB/T 9704: page, margins, grid, page numbers."""
+import re
+import subprocess
+
+import pdfplumber
+import pytest
+
+from conftest import ROOT, SAMPLES
+from shangli_brief.spec import load_spec
+
+MM = 72 / 25.4
+BULLETINS = [n for n in SAMPLES if load_spec(ROOT / "briefs" / f"{n}.yaml").layout == "bulletin"]
+LEFT, TOP, RIGHT, BOTTOM = 28 * MM, 37 * MM, (210 - 26) * MM, (297 - 35) * MM
+
+
+def lines_of(page, size=16):
+    """Text lines of the given size, grouped by baseline: [(baseline, [chars])]."""
+    rows = {}
+    for ch in page.chars:
+        if abs(ch["size"] - size) < 0.3 and ch["text"].strip():
+            rows.setdefault(round(ch["matrix"][5], 1), []).append(ch)
+    return [(y, sorted(chars, key=lambda c: c["x0"])) for y, chars in sorted(rows.items(), reverse=True)]
+
+
+def units(chars) -> float:
+    """Width in grid characters: a Chinese character is one, a half-width digit or letter half."""
+    return sum(0.5 if c["text"].isascii() else 1 for c in chars)
+
+
+@pytest.fixture(scope="module", params=BULLETINS)
+def bulletin(request, built):
+    with pdfplumber.open(built / f"{request.param}.pdf") as pdf:
+        yield request.param, pdf
+
+
+def test_a4_and_body_on_the_margins(bulletin):
+    name, pdf = bulletin
+    for page in pdf.pages:
+        assert (round(page.width / MM), round(page.height / MM)) == (210, 297)
+        body = lines_of(page)
+        assert body, f"{name} page {page.page_number}: no 16 pt text"
+        left = min(c["x0"] for _, chars in body for c in chars)
+        assert abs(left - LEFT) <= 1 * MM, (name, page.page_number, left / MM)
+    measured = 0
+    for page in pdf.pages[1:]:
+        topmost = min((c for c in page.chars if c["text"].strip()), key=lambda c: c["top"])
+        if abs(topmost["size"] - 16) >= 0.3:
+            continue  # the page opens with the rest of a table or its source line
+        measured += 1
+        assert abs(topmost["top"] - TOP) <= 1.5 * MM, (name, page.page_number, topmost["top"] / MM)
+    assert measured >= 1
+
+
+def test_nothing_overflows_the_type_area(built, bulletin):
+    """Read with poppler, which honours the character spacing that justifies Chinese lines."""
+    name, _ = bulletin
+    html = subprocess.run(["pdftotext", "-bbox", str(built / f"{name}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    boxes = [tuple(map(float, m)) for m in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)]
+    assert boxes
+    for x0, y0, x1, y1 in boxes:
+        if y1 < BOTTOM:  # the page number sits outside, by design
+            assert LEFT - 0.5 <= x0 and x1 <= RIGHT + 0.5, (name, x0, x1)
+
+
+def test_full_pages_have_22_lines_of_28_characters(bulletin):
+    name, pdf = bulletin
+    full_pages = 0
+    for page in pdf.pages[1:-1]:
+        others = [c for c in page.chars if abs(c["size"] - 16) >= 0.3 and c["top"] < BOTTOM]
+        if others:
+            continue  # a table or panel on the page: not a page of body text
+        full_pages += 1
+        body = lines_of(page)
+        assert len(body) == 22, (name, page.page_number, len(body))
+        for _, chars in body:
+            if chars[-1]["x1"] >= RIGHT - 16:  # a full line reaches the right edge
+                indent = (chars[0]["x0"] - LEFT) / 16
+                assert 27 <= units(chars) + round(indent) <= 29, "".join(c["text"] for c in chars)
+    if name == "livelihood-bulletin":
+        assert full_pages >= 1
+
+
+def test_page_numbers_outside_the_type_area_alternating(bulletin):
+    name, pdf = bulletin
+    for page in pdf.pages:
+        n = page.page_number
+        chars = [c for c in page.chars if c["top"] > BOTTOM]
+        assert "".join(c["text"] for c in chars).replace(" ", "") == f"—{n}—"
+        assert {round(c["size"]) for c in chars} == {14}
+        top = min(c["top"] for c in chars)
+        assert abs(top - (BOTTOM + 7 * MM)) <= 1.5 * MM, (name, n, top / MM)
+        x0, x1 = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+        if n % 2:
+            assert abs(x1 - (RIGHT - 14)) <= 1.5, (name, n, x1)  # odd: right, one character in
+        else:
+            assert abs(x0 - (LEFT + 14)) <= 1.5, (name, n, x0)   # even: left, one character in
+
+
+def test_body_text_is_16_pt(bulletin):
+    name, pdf = bulletin
+    sizes = [round(c["size"], 1) for p in pdf.pages for c in p.chars if c["text"].strip()]
+    assert max(set(sizes), key=sizes.count) == 16.0
