@@ -78,6 +78,25 @@ def table_borders(tbl, edges: dict[str, tuple[float, str]]) -> None:
                    ("top", "left", "bottom", "right", "insideH", "insideV")}, "w:tblBorders")
 
 
+def float_to_page_bottom(tbl, top_pt: float) -> None:
+    """Anchor a table at `top_pt` below the top of the type area (for the 版记, so that its last
+    rule falls on the type area's bottom edge). A numeric offset, not tblpYSpec="bottom", which
+    LibreOffice ignores."""
+    pos = OxmlElement("w:tblpPr")
+    for attr, value in (("leftFromText", "0"), ("rightFromText", "0"), ("vertAnchor", "margin"),
+                        ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                        ("tblpY", str(round(top_pt * 20)))):
+        pos.set(qn(f"w:{attr}"), value)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    tblpr = tbl.tblPr
+    successors = ("w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                  "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                  "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+    tblpr.insert_element_before(overlap, *successors)
+    tblpr.insert_element_before(pos, "w:tblOverlap", *successors)
+
+
 def repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")

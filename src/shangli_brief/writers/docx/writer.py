@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import docx
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 
@@ -148,10 +148,13 @@ class DocxWriter:
                  (("报", c.report), ("送", c.send), ("发", c.distribute)) if names]
         if c.copies:
             lines.append(f"（共印{c.copies}份）")
-        self.para("", "body").paragraph_format.first_line_indent = Pt(0)
         table = self.document.add_table(rows=len(lines), cols=1)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
         self._fix_widths(table, [t.text_width])
+        row_height = t.style("closing").leading
+        for row in table.rows:  # exact row heights, so the block's height is known
+            row.height = Pt(row_height)
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        ooxml.float_to_page_bottom(table._tbl, t.text_height - row_height * len(lines))
         rules = t.closing_rules
         rule = t.color("rule")
         ooxml.table_borders(table._tbl, {"top": (rules.get("outer_pt", 1), rule),
@@ -169,6 +172,8 @@ class DocxWriter:
             p.paragraph_format.right_indent = size
             if text.startswith("（共印"):
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # A floating table is anchored to the paragraph after it; a document ends with one anyway.
+        self.apply(self.document.add_paragraph(), "closing")
 
     # -- blocks ---------------------------------------------------------------------------
     def visit(self, block) -> None:
