@@ -114,3 +114,16 @@ def test_libreoffice_opens_every_docx(built, tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout \
             if shutil.which("pdfinfo") else "Pages: 1"
         assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 1
+
+
+def test_closing_block_floats_to_the_foot_of_the_page(built):
+    document = docx.Document(built / "fireworks-bulletin.docx")
+    closing = document.tables[-1]
+    assert [c.text for c in closing.columns[0].cells] == [
+        "报：萍乡市发展和改革委员会。", "送：县委办公室，县政府办公室。",
+        "发：各乡镇人民政府，县直有关单位。", "（共印60份）"]
+    position = closing._tbl.tblPr.find(qn("w:tblpPr"))
+    assert position.get(qn("w:vertAnchor")) == "margin" and int(position.get(qn("w:tblpY"))) > 10000
+    borders = closing._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders.find(qn("w:top")).get(qn("w:sz")) == "8"        # 1 pt ≈ 0.35 mm
+    assert borders.find(qn("w:insideH")).get(qn("w:sz")) == "6"    # 0.7 pt ≈ 0.25 mm

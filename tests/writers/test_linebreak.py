@@ -5,7 +5,8 @@ from reportlab.lib.styles import ParagraphStyle
 
 from conftest import SAMPLES
 from shangli_brief.theme import load_theme
-from shangli_brief.writers.pdf.linebreak import ChineseParagraph, no_break_before
+from shangli_brief.typography import balanced_lines, no_break_before
+from shangli_brief.writers.pdf.linebreak import ChineseParagraph
 from shangli_brief.writers.pdf.styles import PdfStyles
 
 CLOSING = set("。，、；：？！）》」』】”’%")
@@ -27,6 +28,16 @@ def test_numbers_stay_whole_with_units_and_percent():
     assert breaks("突破200亿元的") == "突|破|200亿元|的"
     assert breaks("6亿余次点") == "6亿余次|点"
     assert breaks("2021—2025年间") == "2021—2025年|间"
+
+
+def test_long_titles_break_into_balanced_lines():
+    title = "上栗县关于推动花炮产业转型升级和赣湘合作产业园高质量发展的情况报告"
+    lines = balanced_lines(title, 20)
+    assert "".join(lines) == title and len(lines) == 2
+    assert abs(len(lines[0]) - len(lines[1])) <= 1
+    assert balanced_lines("上栗县花炮产业转型升级情况", 20) == ["上栗县花炮产业转型升级情况"]
+    # never before a closing mark
+    assert all(not line.startswith(("，", "）", "”")) for line in balanced_lines("甲" * 19 + "，乙" * 10, 20))
 
 
 @pytest.fixture(scope="module")

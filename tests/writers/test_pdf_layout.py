@@ -102,3 +102,17 @@ def test_body_text_is_16_pt(bulletin):
     name, pdf = bulletin
     sizes = [round(c["size"], 1) for p in pdf.pages for c in p.chars if c["text"].strip()]
     assert max(set(sizes), key=sizes.count) == 16.0
+
+
+def test_closing_block_rules_end_on_the_type_area_bottom(bulletin):
+    """版记: full-width rules, 0.35 mm outside and 0.25 mm between, the last on the bottom edge."""
+    name, pdf = bulletin
+    last = pdf.pages[-1]
+    rules = sorted((ln for ln in last.lines if abs(ln["top"] - ln["bottom"]) < 0.5
+                    and abs((ln["x1"] - ln["x0"]) - (RIGHT - LEFT)) < 1), key=lambda ln: ln["top"])
+    assert len(rules) >= 3, name
+    assert abs(rules[-1]["top"] - BOTTOM) <= 1.5, (name, rules[-1]["top"] / MM)
+    widths = [round(ln["linewidth"], 2) for ln in rules]
+    assert widths[0] == widths[-1] == 1.0 and set(widths[1:-1]) == {0.7}
+    text = last.extract_text()
+    assert "送：" in text and "共印" in text

@@ -31,3 +31,10 @@ def table_column_widths(columns, theme) -> list[float]:
     fixed = {"单位": 4, "变化": 9}
     widths = [fixed.get(c.label, 7) * char for c in columns[1:]]
     return [theme.text_width - sum(widths)] + widths
+
+
+def title_text(title: str, theme) -> str:
+    """The document title, broken into balanced lines when it is too long for one."""
+    from ..typography import balanced_lines
+    style = theme.style("title")
+    return "\n".join(balanced_lines(title, theme.text_width / style.size))

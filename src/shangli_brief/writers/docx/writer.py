@@ -12,7 +12,7 @@ from ... import model
 from ...errors import BuildError
 from ...theme import Theme
 from ...theme.theme import MM, HeadingNumberer
-from .. import Written, chinese_date, table_column_widths
+from .. import Written, chinese_date, table_column_widths, title_text
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles
 
@@ -131,7 +131,7 @@ class DocxWriter:
             meta.add_run("\t" + chinese_date(d.date))
             ooxml.border(meta._p.get_or_add_pPr(),
                          {"bottom": (t.masthead.get("rule_pt", 2), t.color("red"))})
-        self.para(d.title, "title")
+        self.para(title_text(d.title, self.theme), "title")
         if d.subtitle:
             self.para(d.subtitle, "subtitle")
         if d.layout != "bulletin":

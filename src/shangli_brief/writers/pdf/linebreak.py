@@ -11,12 +11,8 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
                                           makeCJKParaLine)
 
-CLOSING = set("。，、；：？！）》」』】〕〉”’％‰…～·．,.;:?!)]}%")
-OPENING = set("（《「『【〔〈“‘([{")
-DASHES = set("—–-")
-# Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
-NUMERIC = set("0123456789.%+")
-UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")
+from ...typography import no_break_before
+
 _FUZZ = 1e-6
 CHAR_SPACE_CALLBACK = "shangli_char_space"
 
@@ -46,28 +42,6 @@ def _justify(line, glyph_count: int) -> None:
     spacing = line.extraSpace / (glyph_count - 1)
     line.words = [_char_space(line.words[0], spacing)] + line.words + [_char_space(line.words[-1], 0)]
     line.extraSpace = 0
-
-
-def no_break_before(text: str) -> list[bool]:
-    """For each index i, whether a line may NOT start at text[i]."""
-    flags = [False] * len(text)
-    in_number = False
-    for i in range(1, len(text)):
-        prev, ch = text[i - 1], text[i]
-        if prev.isascii() and prev.isalnum() or prev in NUMERIC:
-            in_number = in_number or prev.isdigit()
-        elif not (in_number and prev in UNIT_CHARS | DASHES):
-            in_number = False
-        keep = (
-            ch in CLOSING
-            or prev in OPENING
-            or ch in DASHES or prev in DASHES
-            or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
-            or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
-            or (in_number and ch in UNIT_CHARS)
-        )
-        flags[i] = keep
-    return flags
 
 
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,

@@ -12,7 +12,7 @@ from ... import model
 from ...errors import BuildError
 from ...theme import Theme
 from ...theme.theme import HeadingNumberer
-from .. import Written, chinese_date, table_column_widths
+from .. import Written, chinese_date, table_column_widths, title_text
 from .linebreak import ChineseParagraph
 from .linebreak import install as install_char_spacing
 from .styles import PdfStyles
@@ -109,7 +109,7 @@ class PdfWriter:
         out = []
         if d.layout == "bulletin":
             out += self._masthead()
-        out.append(self.para(d.title, "title"))
+        out.append(self.para(title_text(d.title, self.theme), "title"))
         if d.subtitle:
             out.append(self.para(d.subtitle, "subtitle"))
         if d.layout != "bulletin":

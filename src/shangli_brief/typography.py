@@ -1,0 +1,64 @@
+"""Chinese typesetting rules shared by both writers: where a line may break, and how a long
+title is broken into balanced lines."""
+from __future__ import annotations
+
+import math
+
+CLOSING = set("。，、；：？！）》」』】〕〉”’％‰…～·．,.;:?!)]}%")
+OPENING = set("（《「『【〔〈“‘([{")
+DASHES = set("—–-")
+# Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
+NUMERIC = set("0123456789.%+")
+UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")
+
+
+def no_break_before(text: str) -> list[bool]:
+    """For each index i, whether a line may NOT start at text[i]."""
+    flags = [False] * len(text)
+    in_number = False
+    for i in range(1, len(text)):
+        prev, ch = text[i - 1], text[i]
+        if prev.isascii() and prev.isalnum() or prev in NUMERIC:
+            in_number = in_number or prev.isdigit()
+        elif not (in_number and prev in UNIT_CHARS | DASHES):
+            in_number = False
+        keep = (
+            ch in CLOSING
+            or prev in OPENING
+            or ch in DASHES or prev in DASHES
+            or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
+            or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
+            or (in_number and ch in UNIT_CHARS)
+        )
+        flags[i] = keep
+    return flags
+
+
+def text_units(text: str) -> float:
+    """Width in full-width characters: half-width digits and letters count a half."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def balanced_lines(text: str, max_units: float) -> list[str]:
+    """A title too long for one line, broken into lines of nearly equal length at allowed
+    break points (GB/T 9704: long titles in balanced lines, 梯形或菱形)."""
+    if text_units(text) <= max_units:
+        return [text]
+    count = math.ceil(text_units(text) / max_units)
+    keep = no_break_before(text)
+    lines, start = [], 0
+    for k in range(1, count):
+        target = text_units(text) * k / count
+        best = None
+        for i in range(start + 1, len(text)):
+            if keep[i] or text_units(text[start:i]) > max_units:
+                continue
+            score = abs(text_units(text[:i]) - target)
+            if best is None or score < best[0]:
+                best = (score, i)
+        if best is None:
+            break
+        lines.append(text[start:best[1]])
+        start = best[1]
+    lines.append(text[start:])
+    return lines
