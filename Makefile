@@ -6,9 +6,11 @@ STAMP   := $(VENV)/.installed
 .PHONY: brief test setup system-fonts system-test bench clean
 
 brief: system-fonts $(STAMP)
+	$(VENV)/bin/shangli-brief fonts --prepare
 	$(VENV)/bin/shangli-brief build
 
 test: system-test $(STAMP)
+	$(VENV)/bin/shangli-brief fonts --prepare
 	$(VENV)/bin/python -m pytest
 
 bench: system-fonts $(STAMP)

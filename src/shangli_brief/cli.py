@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fonts", help="show the font chosen for each font role",
                        description="For each font role: the file the PDF embeds and the name the DOCX asks for.")
     f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
+    f.add_argument("--prepare", action="store_true",
+                   help="convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
+                        "`make brief` does this once")
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
@@ -225,18 +228,29 @@ def cmd_sections(args) -> int:
 
 
 def cmd_fonts(args) -> int:
-    from .fonts import resolve_role
+    from .fonts import env_variable, resolve_role
+    from .fontconvert import cache_dir
     from .theme import load_theme
-    theme = load_theme(args.layout)
-    print(f"font roles of the {args.layout} theme:")
-    for name, role in theme.fonts.items():
-        try:
-            found = resolve_role(role)
-            pdf = f"{found.family} ({found.file}, face {found.index}; {found.reason})"
-        except BriefError as e:
-            pdf = f"MISSING: {e.message}"
-        print(f"  {name:6} DOCX asks for {role.docx:10}  PDF embeds {pdf}")
-    return 0
+    layouts = ("bulletin", "report") if args.prepare else (args.layout,)
+    missing = 0
+    for layout in layouts:
+        theme = load_theme(layout)
+        if args.prepare:
+            print(f"preparing the fonts of the {layout} theme (a conversion takes about 20 s, once)",
+                  file=sys.stderr)
+        print(f"font roles of the {layout} theme:")
+        for name, role in theme.fonts.items():
+            try:
+                found = resolve_role(role, prepare=args.prepare)
+                pdf = f"{found.family}  [{found.reason}]\n{'':10}file: {found.file}" + (
+                    f" (face {found.index})" if found.index else "")
+            except BriefError as e:
+                missing += 1
+                pdf = f"MISSING: {e.message}"
+            print(f"  {name:6}  DOCX asks for {role.docx}; PDF embeds {pdf}")
+    print(f"override a role with {env_variable('ROLE')}=/path/to/font.ttf; converted fonts are "
+          f"cached in {cache_dir()}", file=sys.stderr)
+    return 1 if missing else 0
 
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "indicators": cmd_indicators,

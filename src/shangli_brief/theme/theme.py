@@ -47,8 +47,11 @@ def heading_label(pattern: str, n: int) -> str:
 @dataclass(frozen=True)
 class FontRole:
     name: str
-    docx: str                   # the font name Word/WPS asks for
-    pdf: tuple[str, ...]        # fontconfig families to embed, first found wins
+    docx: str                          # the font name Word/WPS asks for
+    pdf: tuple[str, ...] = ()          # installed TrueType families, first found wins
+    convert: tuple[str, ...] = ()      # CFF faces ("Family:Style") converted to TrueType once
+    fallback: tuple[str, ...] = ()     # plainer free TrueType faces
+    file: str | None = None            # a font file named in the theme
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ class Theme:
         self.list_marks = dict(data["list_marks"])
         self.masthead = dict(data.get("masthead") or {})
         self.closing_rules = dict(data.get("closing_rules") or {})
-        self.fonts = {role: FontRole(role, spec["docx"], tuple(spec["pdf"]))
+        self.fonts = {role: FontRole(role, spec["docx"], tuple(spec.get("pdf", ())),
+                                     tuple(spec.get("convert", ())), tuple(spec.get("fallback", ())),
+                                     spec.get("file"))
                       for role, spec in data["fonts"].items()}
+        self.glyph_fallback = tuple(data.get("glyph_fallback", ()))
         self.styles = {name: self._style(name, spec) for name, spec in data["styles"].items()}
 
     def color(self, name_or_hex: str) -> str:

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
                                           makeCJKParaLine)
 
-from ...typography import no_break_before
+from ...typography import CLOSING, no_break_before
 
 _FUZZ = 1e-6
 CHAR_SPACE_CALLBACK = "shangli_char_space"
@@ -73,7 +73,11 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         forced = hasattr(g.frag, "lineBreak")
         if forced:
             end = i + 1
-        elif used > max_width + allowance(start, i + 1) + _FUZZ and i > start:
+        elif used > max_width + allowance(start, i + 1) + _FUZZ and i > start and not (
+                # 标点挤压: a closing mark that overflows by at most half its width is squeezed
+                # onto the line rather than pushing the last character down.
+                squeeze and str(g) in CLOSING
+                and used - width_of(g) / 2 <= max_width + allowance(start, i + 1) + _FUZZ):
             end = i  # glyph i does not fit: the line is glyphs[start:i]
             while end > start + 1 and keep[end]:
                 end -= 1

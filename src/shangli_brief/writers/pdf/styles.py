@@ -1,34 +1,58 @@
 """Theme values in ReportLab terms: registered fonts and ParagraphStyles."""
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...fonts import ResolvedFont, resolve_theme_fonts
+from ...fonts import ResolvedFont, fallback_faces, resolve_theme_fonts
 from ...theme import TextStyle, Theme
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_registered: dict[tuple[str, int], str] = {}
+_registered: dict[tuple[str, int], tuple[str, frozenset[int]]] = {}
 
 
-def register(font: ResolvedFont) -> str:
-    """Register a font file once per process; roles sharing a face share one registration."""
+def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
+    """Register a font file once per process (roles sharing a face share one registration);
+    returns its ReportLab name and the characters it has."""
     key = (font.file, font.index)
     if key not in _registered:
-        name = f"SB{len(_registered)}-{font.family.replace(' ', '')}"
-        pdfmetrics.registerFont(TTFont(name, font.file, subfontIndex=font.index))
-        _registered[key] = name
+        name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
+        ttf = TTFont(name, font.file, subfontIndex=font.index)
+        pdfmetrics.registerFont(ttf)
+        _registered[key] = (name, frozenset(ttf.face.charToGlyph))
     return _registered[key]
 
 
 class PdfStyles:
     def __init__(self, theme: Theme):
         self.theme = theme
-        self.font_names = {role: register(f) for role, f in resolve_theme_fonts(theme).items()}
+        registered = {role: register(f) for role, f in resolve_theme_fonts(theme).items()}
+        self.font_names = {role: name for role, (name, _) in registered.items()}
+        self._chars = {name: chars for name, chars in registered.values()}
+        self._fallbacks: list[tuple[str, frozenset[int]]] | None = None
         self.paragraph = {name: self._paragraph(style) for name, style in theme.styles.items()}
+
+    def markup(self, text: str, font_name: str) -> str:
+        """Escaped Paragraph markup for text set in `font_name`; a character that face lacks (a
+        rare character outside a converted subset) is set in a full-coverage face instead."""
+        chars = self._chars[font_name]
+        if all(ord(ch) in chars or ch == "\n" for ch in text):
+            return escape(text)
+        out = []
+        for ch in text:
+            face = None if ord(ch) in chars or ch == "\n" else self._fallback_for(ch)
+            out.append(f'<font name="{face}">{escape(ch)}</font>' if face else escape(ch))
+        return "".join(out)
+
+    def _fallback_for(self, ch: str) -> str | None:
+        if self._fallbacks is None:  # loaded only when a document needs one
+            self._fallbacks = [register(f) for f in fallback_faces(self.theme)]
+        return next((name for name, chars in self._fallbacks if ord(ch) in chars), None)
 
     def font(self, style_name: str) -> str:
         return self.font_names[self.theme.style(style_name).font]

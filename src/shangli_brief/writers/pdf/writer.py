@@ -1,8 +1,6 @@
 """The PDF writer: a visitor turning model blocks into ReportLab flowables on A4 pages."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak,
                                 PageTemplate, Spacer, Table, TableStyle)
@@ -88,20 +86,19 @@ class PdfWriter:
         canvas.restoreState()
 
     # -- text -----------------------------------------------------------------------------
-    def para(self, text_or_runs, style: str) -> ChineseParagraph:
-        if isinstance(text_or_runs, str):
-            markup = escape(text_or_runs)
-        else:
-            markup = "".join(self._run(r) for r in text_or_runs)
-        return ChineseParagraph(markup.replace("\n", "<br/>"), self.styles.paragraph[style])
+    def para(self, text_or_runs, style) -> ChineseParagraph:
+        """A paragraph in a theme style (by name) or a ParagraphStyle, from text or runs."""
+        pstyle = self.styles.paragraph[style] if isinstance(style, str) else style
+        runs = [model.Run(text_or_runs)] if isinstance(text_or_runs, str) else text_or_runs
+        markup = "".join(self._run(r, pstyle.fontName) for r in runs)
+        return ChineseParagraph(markup.replace("\n", "<br/>"), pstyle)
 
-    def _run(self, run: model.Run) -> str:
-        text = escape(run.text)
-        if run.bold:
-            return f'<font name="{self.styles.font("strong")}">{text}</font>'
-        if run.italic:
-            return f'<font name="{self.styles.font("emphasis")}">{text}</font>'
-        return text
+    def _run(self, run: model.Run, base_font: str) -> str:
+        role = "strong" if run.bold else "emphasis" if run.italic else None
+        if role is None:
+            return self.styles.markup(run.text, base_font)
+        font = self.styles.font(role)
+        return f'<font name="{font}">{self.styles.markup(run.text, font)}</font>'
 
     # -- front and back matter ------------------------------------------------------------
     def _front(self) -> list:
@@ -123,8 +120,8 @@ class PdfWriter:
         if d.issue:
             out.append(self.para(f"第{d.issue}期", "masthead_issue"))
         meta_style = self.styles.paragraph["masthead_meta"]
-        left = ChineseParagraph(escape(d.issuer or ""), meta_style)
-        right = ChineseParagraph(escape(chinese_date(d.date)), meta_style.clone("meta_r", alignment=2))
+        left = self.para(d.issuer or "", meta_style)
+        right = self.para(chinese_date(d.date), meta_style.clone("meta_r", alignment=2))
         inset = t.style("masthead_meta").size
         row = Table([[left, right]], colWidths=[t.text_width / 2] * 2)
         row.setStyle(self._table_style([("LEFTPADDING", (0, 0), (0, 0), inset),
@@ -149,11 +146,11 @@ class PdfWriter:
         lines = []
         for label, names in (("报", c.report), ("送", c.send), ("发", c.distribute)):
             if names:
-                lines.append(ChineseParagraph(escape(f"{label}：{'，'.join(names)}。"), style))
+                lines.append(self.para(f"{label}：{'，'.join(names)}。", style))
         rule = lambda w: HRFlowable(width="100%", thickness=w, color=self.styles.color("rule"),  # noqa: E731
                                     spaceBefore=0, spaceAfter=0)
         if c.copies:
-            lines.append(ChineseParagraph(escape(f"（共印{c.copies}份）"), style.clone("copies", alignment=2)))
+            lines.append(self.para(f"（共印{c.copies}份）", style.clone("copies", alignment=2)))
         # First and last rules 0.35 mm, the ones between 0.25 mm.
         block = [rule(rules.get("outer_pt", 1))]
         for i, line in enumerate(lines):
@@ -211,7 +208,7 @@ class PdfWriter:
         style = self.styles.paragraph["table"]
         if column.align != "left":
             style = style.clone(f"table_{column.align}", alignment={"right": 2, "center": 1}[column.align])
-        return ChineseParagraph(escape(text), style)
+        return self.para(text, style)
 
     def _grid_style(self, columns: int) -> TableStyle:
         border = self.styles.color("table_border")
