@@ -127,3 +127,25 @@ def test_closing_block_floats_to_the_foot_of_the_page(built):
     borders = closing._tbl.tblPr.find(qn("w:tblBorders"))
     assert borders.find(qn("w:top")).get(qn("w:sz")) == "8"        # 1 pt ≈ 0.35 mm
     assert borders.find(qn("w:insideH")).get(qn("w:sz")) == "6"    # 0.7 pt ≈ 0.25 mm
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_geometry_in_twips_and_style_fonts(built, name):
+    document = docx.Document(built / f"{name}.docx")
+    sect = document.sections[0]._sectPr
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    assert (size.get(qn("w:w")), size.get(qn("w:h"))) == ("11906", "16838")   # A4
+    assert {k: round(int(margins.get(qn(f"w:{k}"))) / 56.7) for k in ("top", "bottom", "left", "right")} \
+        == {"top": 37, "bottom": 35, "left": 28, "right": 26}                   # mm
+    assert document.settings.element.find(qn("w:evenAndOddHeaders")) is not None
+
+    def east_asian(style_name):
+        return document.styles[style_name].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    assert east_asian("Normal") == "仿宋_GB2312"
+    assert east_asian("Title") == "方正小标宋简体"
+    assert east_asian("Heading 1") == "黑体"
+    assert east_asian("Heading 2") == "楷体_GB2312"
+    assert document.styles["Normal"].font.size.pt == 16
+    normal = document.styles["Normal"].paragraph_format
+    assert normal.line_spacing.pt == pytest.approx(28.95, abs=0.01)

@@ -87,3 +87,37 @@ def test_table_header_repeats_and_change_column(built):
         text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in pdf.pages))
     assert "指标单位2024年2022年变化" in text
     assert "下降0.8个百分点" in text  # tourism.visitor_growth 16.8% -> 16%
+
+
+def test_fonts_command_names_a_cjk_face_for_every_role():
+    from conftest import run_cli
+    result = run_cli("fonts")
+    assert result.returncode == 0, result.stdout + result.stderr
+    roles = [line for line in result.stdout.splitlines() if "PDF embeds" in line]
+    assert len(roles) == 5
+    cjk = ("Noto Serif CJK", "Noto Sans CJK", "LXGW WenKai", "AR PL", "WenQuanYi", "方正", "仿宋", "黑体", "楷体", "宋体")
+    for line in roles:
+        assert any(name in line for name in cjk), line
+
+
+def test_overview_pdf_stays_small(built):
+    assert (built / "overview.pdf").stat().st_size < 2 * 1024 * 1024
+
+
+def test_a_font_file_named_by_the_user_wins(workspace):
+    from conftest import run_cli
+    zenhei = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    if not __import__("os").path.exists(zenhei):
+        pytest.skip("fonts-wqy-zenhei not installed")
+    env = {"SHANGLI_BRIEF_FONT_BODY": zenhei}
+    shown = run_cli("fonts", env=env).stdout
+    assert "body    DOCX asks for 仿宋_GB2312; PDF embeds wqy-zenhei  [named by the user]" in shown
+    (workspace / "briefs" / "b.yaml").write_text("title: 字体\nsections:\n  - section: ecology\n", "utf-8")
+    assert run_cli("build", "--format", "pdf", cwd=workspace, env=env).returncode == 0
+    with pdfplumber.open(workspace / "out" / "b.pdf") as pdf:
+        fonts = {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars if c["size"] == 16}
+    assert any(f.startswith("WenQuanYiZenHei") for f in fonts), fonts
+    bad = run_cli("build", cwd=workspace, env={"SHANGLI_BRIEF_FONT_BODY": "/no/such.ttf"})
+    assert bad.returncode == 2
+    assert bad.stderr.splitlines() == [
+        "error: font file '/no/such.ttf' for role 'body' (from SHANGLI_BRIEF_FONT_BODY) not found"]
