@@ -1,7 +1,6 @@
 """The DOCX files read back: real heading styles, East Asian fonts on every CJK run, page-number
 fields, tables that are tables, and LibreOffice opening them."""
 import re
-import shutil
 import subprocess
 
 import docx
@@ -111,9 +110,14 @@ def test_libreoffice_opens_every_docx(built, tmp_path):
     for name in SAMPLES:
         pdf = tmp_path / f"{name}.pdf"
         assert pdf.exists() and pdf.stat().st_size > 10_000, name
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout \
-            if shutil.which("pdfinfo") else "Pages: 1"
-        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 1
+        # LibreOffice lays the DOCX out within a page of our own PDF.
+        assert abs(_pages(pdf) - _pages(built / f"{name}.pdf")) <= 1, name
+
+
+def _pages(pdf) -> int:
+    import pdfplumber
+    with pdfplumber.open(pdf) as document:
+        return len(document.pages)
 
 
 def test_closing_block_floats_to_the_foot_of_the_page(built):
