@@ -44,14 +44,36 @@ def _justify(line, glyph_count: int) -> None:
     line.extraSpace = 0
 
 
+def _is_cjk(ch: str) -> bool:
+    return len(ch) == 1 and ord(ch) >= 0x2E80
+
+
+def _drop_split_spaces(glyphs: list) -> list:
+    """ReportLab joins the lines of a paragraph split across pages with a space, as for Latin
+    text; between Chinese characters such a space is never wanted."""
+    out = []
+    for i, g in enumerate(glyphs):
+        if str(g) == " ":
+            before = str(out[-1]) if out else ""
+            after = str(glyphs[i + 1]) if i + 1 < len(glyphs) else ""
+            if _is_cjk(before) or _is_cjk(after) or not before or not after:
+                continue
+        out.append(g)
+    return out
+
+
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
                 squeeze: float = 0.0) -> ParaLines:
     """Lines of glyphs. `squeeze`: how much narrower than its width each glyph may be set (a
     fraction of its width), so that the page grid's 28 characters fit a line."""
     glyphs = []
     for frag in frags:
+        if getattr(getattr(frag, "cbDefn", None), "name", None) == CHAR_SPACE_CALLBACK:
+            continue  # a paragraph split across pages is re-wrapped from lines we justified
+
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
         glyphs.extend(cjkU(t, frag, "utf8") for t in text) if text else glyphs.append(cjkU(text, frag, "utf8"))
+    glyphs = _drop_split_spaces(glyphs)
     text = "".join(str(g) if len(str(g)) == 1 else "\x00" for g in glyphs)
     keep = no_break_before(text)
 
