@@ -17,7 +17,7 @@ LAYOUTS = ("bulletin", "report")
 FORMATS = ("docx", "pdf")
 ENTRY_KINDS = ("section", "table", "chart", "figures", "text", "page_break")
 
-# Top-level keys: (required, description used in messages).
+# Top-level keys of a spec, and whether each is required.
 TOP_KEYS = {
     "title": True, "subtitle": False, "layout": False, "theme": False, "reference_docx": False,
     "issuer": False, "issue": False, "date": False, "period": False, "compare": False,

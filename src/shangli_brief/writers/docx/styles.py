@@ -29,7 +29,6 @@ CHARACTER_STYLES = {"strong", "emphasis"}
 
 def install_styles(document, theme: Theme) -> None:
     styles = document.styles
-    body = theme.style("body")
     _doc_defaults(document, theme)
     for name, word_name in WORD_STYLES.items():
         ts = theme.style(name)
@@ -46,9 +45,7 @@ def install_styles(document, theme: Theme) -> None:
             _apply_paragraph(style, ts, theme)
             if name.startswith("heading"):
                 style.paragraph_format.keep_with_next = True
-                style.font.italic = False
-    # Headings: plain face, no bold unless the theme says so (黑体 and 楷体 carry their weight).
-    _ = body
+                style.font.italic = False  # Word's headings are italic in places; ours are not
 
 
 def _doc_defaults(document, theme: Theme) -> None:

@@ -10,8 +10,8 @@ from docx.shared import Pt
 
 from ... import model
 from ...errors import BuildError
-from ...theme import Theme
-from ...theme.theme import MM, HeadingNumberer
+from ...theme import HeadingNumberer, Theme
+from ...theme.theme import MM
 from .. import Written, chinese_date, table_column_widths, title_text
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles

@@ -72,7 +72,10 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
             continue  # a paragraph split across pages is re-wrapped from lines we justified
 
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
-        glyphs.extend(cjkU(t, frag, "utf8") for t in text) if text else glyphs.append(cjkU(text, frag, "utf8"))
+        if text:
+            glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
+        else:  # an empty frag carries a line break or a callback
+            glyphs.append(cjkU(text, frag, "utf8"))
     glyphs = _drop_split_spaces(glyphs)
     text = "".join(str(g) if len(str(g)) == 1 else "\x00" for g in glyphs)
     keep = no_break_before(text)

@@ -8,8 +8,7 @@ from reportlab.platypus.flowables import Flowable, HRFlowable
 
 from ... import model
 from ...errors import BuildError
-from ...theme import Theme
-from ...theme.theme import HeadingNumberer
+from ...theme import HeadingNumberer, Theme
 from .. import Written, chinese_date, table_column_widths, title_text
 from .linebreak import ChineseParagraph
 from .linebreak import install as install_char_spacing
