@@ -34,9 +34,19 @@ CASES = {
     "not yet supported": ("title: x\ndraft: true\nsections:\n  - section: fireworks\n",
                           "briefs/b.yaml:2:1: draft: not supported yet: the draft watermark arrives "
                           "with the production-runs issue"),
-    "chart": ("title: x\nsections:\n  - chart:\n      kind: bar\n",
-              "briefs/b.yaml:3:5: sections[0].chart: not supported yet: charts arrive with the "
-              "report-layout issue; use a table: entry for now"),
+    "line chart with one period": (
+        "title: x\nsections:\n  - chart:\n      kind: line\n      title: t\n"
+        "      indicators: [fireworks.cluster_output]\n",
+        "briefs/b.yaml:4:13: sections[0].chart.kind: a line chart needs three or more periods; "
+        "these indicators have 2024: use kind: bar"),
+    "chart mixing units": (
+        "title: x\nsections:\n  - chart:\n      title: t\n"
+        "      indicators: [fireworks.cluster_output, fireworks.export_share]\n",
+        "briefs/b.yaml:5:46: sections[0].chart.indicators[1]: 'fireworks.export_share' is in % but "
+        "'fireworks.cluster_output' is in 亿元: one chart has one value axis; put them in separate charts"),
+    "key-figure panel of two": (
+        "title: x\nsections:\n  - figures: [fireworks.cluster_output, fireworks.export_share]\n",
+        "briefs/b.yaml:3:14: sections[0].figures: a key-figure panel shows 3 to 6 figures, this one has 2"),
     "bad date": ("title: x\ndate: 2025-13-01\nsections:\n  - section: fireworks\n",
                  "briefs/b.yaml:2:7: date: date '2025-13-01' is not a date; write it as 2025-03-15"),
 }

@@ -23,6 +23,7 @@ class Heading:
     level: int            # 1..4; numbers (一、（一）1.（1）) come from the structure, in the writers
     text: str
     origin: Location | None = None
+    numbered: bool = True  # an appendix heading (附件) has no number
 
 
 @dataclass
@@ -55,6 +56,42 @@ class Table:
     rows: list[list[str]]
     sources: list[str]    # article titles or data sources, for the 资料来源 line
     origin: Location | None = None
+    number: int | None = None   # 表1, 表2 … in document order; None: not a numbered table
+    appendix: bool = False      # the sources appendix: not numbered among the tables
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    value: float
+    label: str            # the data label as published: 超200, 150余, 93.82
+    bound: bool = False   # only a bound is known (超/余): drawn with a mark, never as exact
+
+
+@dataclass
+class ChartSeries:
+    name: str             # legend entry: a period (2024年) or an indicator name
+    points: list[ChartPoint | None]   # one per category; None where there is no value
+
+
+@dataclass
+class Chart:
+    kind: str             # bar | hbar | line
+    title: str
+    unit: str             # one unit for the value axis
+    categories: list[str]
+    series: list[ChartSeries]
+    sources: list[str]
+    origin: Location | None = None
+    number: int | None = None   # 图1, 图2 … in document order
+
+    @property
+    def alt_text(self) -> str:
+        """A sentence a screen reader (or a reader of the DOCX without the picture) can use."""
+        parts = []
+        for series in self.series:
+            values = "，".join(f"{c}{p.label}{self.unit}" for c, p in zip(self.categories, series.points) if p)
+            parts.append(f"{series.name}：{values}" if len(self.series) > 1 or self.kind == "line" else values)
+        return f"{self.title}（单位：{self.unit}）。" + "；".join(parts) + "。"
 
 
 @dataclass(frozen=True)
@@ -77,7 +114,7 @@ class PageBreak:
     origin: Location | None = None
 
 
-Block = Heading | Paragraph | ListBlock | Table | FigurePanel | PageBreak
+Block = Heading | Paragraph | ListBlock | Table | Chart | FigurePanel | PageBreak
 
 
 @dataclass(frozen=True)
@@ -139,14 +176,21 @@ def _runs(runs: list[Run]) -> str:
 
 def _dump_block(block) -> list[str]:
     if isinstance(block, Heading):
-        return [f"heading {block.level}: {block.text}"]
+        return [f"heading {block.level}{'' if block.numbered else ' (unnumbered)'}: {block.text}"]
     if isinstance(block, Paragraph):
         return [f"paragraph: {_runs(block.runs)}"]
     if isinstance(block, ListBlock):
         kind = "ordered" if block.ordered else "bullet"
         return [f"list {kind}"] + [f"  - {_runs(item)}" for item in block.items]
+    if isinstance(block, Chart):
+        out = [f"chart {block.number} {block.kind}: {block.title} [{block.unit}]",
+               "  categories: " + " | ".join(block.categories)]
+        for series in block.series:
+            labels = [(p.label + ("+" if p.bound else "")) if p else "—" for p in series.points]
+            out.append(f"  {series.name}: " + " | ".join(labels))
+        return out + [f"  sources: {'；'.join(block.sources)}"]
     if isinstance(block, Table):
-        out = [f"table: {block.title}", "  | " + " | ".join(c.label for c in block.columns) + " |"]
+        out = [f"table {block.number}: {block.title}", "  | " + " | ".join(c.label for c in block.columns) + " |"]
         out += ["  | " + " | ".join(row) + " |" for row in block.rows]
         return out + [f"  sources: {'；'.join(block.sources)}"]
     if isinstance(block, FigurePanel):

@@ -8,13 +8,14 @@ import os
 
 from .data import Dataset, Indicator, Value, period_sort_key
 from .errors import BriefError, ErrorList, InputError, Location
-from .model import (Citation, Column, Document, FigurePanel, KeyFigure, PageBreak, Table,
-                    Heading)
+from .model import (Chart, ChartPoint, ChartSeries, Citation, Column, Document, FigurePanel,
+                    Heading, KeyFigure, PageBreak, Paragraph, Run, Table)
 from .narrative import numbers
 from .narrative.helpers import Helpers, record_citation
 from .narrative.markdown import to_blocks
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
-from .spec import FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry, TextEntry
+from .spec import (ChartEntry, FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry,
+                   TextEntry)
 
 
 def default_period(dataset: Dataset) -> str:
@@ -67,6 +68,8 @@ def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docume
                 doc.blocks.extend(to_blocks(markdown, entry.origin))
             elif isinstance(entry, TableEntry):
                 doc.blocks.append(tables.table(entry, index))
+            elif isinstance(entry, ChartEntry):
+                doc.blocks.append(tables.chart(entry, index))
             elif isinstance(entry, FiguresEntry):
                 doc.blocks.append(tables.figures(entry, index))
             elif isinstance(entry, PageBreakEntry):
@@ -79,7 +82,20 @@ def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docume
             errors.append(e)
     if errors:
         raise ErrorList(errors)
+    if spec.sources:
+        doc.blocks += tables.sources_appendix()
+    _number_captions(doc)
     return doc
+
+
+def _number_captions(doc: Document) -> None:
+    """表1, 表2 … and 图1, 图2 … in document order, the same in every format."""
+    counts = {Table: 0, Chart: 0}
+    for block in doc.blocks:
+        kind = type(block)
+        if kind in counts and block.title and not getattr(block, "appendix", False):
+            counts[kind] += 1
+            block.number = counts[kind]
 
 
 def _template_origin(path: str) -> Location:
@@ -158,6 +174,77 @@ class _TableMaker:
                 row.append(change or "—")
             rows.append(row)
         return Table(entry.title, columns, rows, self._sources(used), entry.origin)
+
+    def _point(self, ind: Indicator, v: Value | None, drawn: list[Value]) -> ChartPoint | None:
+        if v is None:
+            return None
+        self._cite(ind, v)
+        drawn.append(v)
+        return ChartPoint(float(v.value), numbers.bare(v.value, v.qualifier),
+                          bound=v.qualifier in ("over", "plus"))
+
+    def chart(self, entry: ChartEntry, index: int) -> Chart:
+        """Chart data checked against what the chart can honestly show."""
+        key = f"sections[{index}].chart"
+        indicators = self._indicators(entry.indicators, index, "chart")
+        unit = indicators[0].unit
+        for j, ind in enumerate(indicators):
+            if ind.unit != unit:
+                raise InputError(f"'{ind.id}' is in {ind.unit} but '{indicators[0].id}' is in {unit}: "
+                                 "one chart has one value axis; put them in separate charts",
+                                 entry.indicators[j][1], f"{key}.indicators[{j}]")
+        wanted = [p for p, _ in entry.periods]
+        drawn: list[Value] = []
+        if entry.kind == "line":
+            periods = wanted or sorted({v.period for ind in indicators for v in ind.values},
+                                       key=period_sort_key)
+            if len(periods) < 3:
+                have = "、".join(periods) or "none"
+                raise InputError(f"a line chart needs three or more periods; these indicators have "
+                                 f"{have}: use kind: bar", entry.kind_at, f"{key}.kind")
+            series = [ChartSeries(ind.name, [self._point(ind, ind.at(p), drawn) for p in periods])
+                      for ind in indicators]
+            categories = [numbers.period_label(p) for p in periods]
+        else:
+            periods = wanted or ([self.compare, self.period] if self.compare else [self.period])
+            if entry.kind == "hbar" and len(periods) > 1:
+                raise InputError("a ranked (hbar) chart shows one period; use kind: bar to compare "
+                                 "periods", entry.kind_at, f"{key}.kind")
+            categories = [ind.name for ind in indicators]
+            if len(periods) == 1:
+                values = [ind.at(periods[0]) if wanted else self._pick(ind) for ind in indicators]
+                categories = [name if v is None or v.period == periods[0] else
+                              f"{name}（{numbers.period_label(v.period)}）"
+                              for name, v in zip(categories, values)]
+                series = [ChartSeries(numbers.period_label(periods[0]),
+                                      [self._point(ind, v, drawn) for ind, v in zip(indicators, values)])]
+            else:
+                series = [ChartSeries(numbers.period_label(p), [self._point(ind, ind.at(p), drawn) for ind in indicators])
+                          for p in periods]
+            if entry.kind == "hbar":  # ranked: largest first
+                order = sorted(range(len(categories)), key=lambda i: -(series[0].points[i].value
+                                                                       if series[0].points[i] else 0))
+                categories = [categories[i] for i in order]
+                series[0].points = [series[0].points[i] for i in order]
+        if not any(p for s in series for p in s.points):
+            raise InputError(f"no values to draw for {', '.join(periods)}", entry.origin, key)
+        return Chart(entry.kind, entry.title, unit, categories, series, self._sources(drawn), entry.origin)
+
+    def sources_appendix(self) -> list:
+        """附件: every figure the brief cites, with its article and section."""
+        rows = []
+        for c in self.citations:
+            meta = self.dataset.sources.get(c.source)
+            rows.append([c.name, numbers.period_label(c.period), c.text + ("（推算）" if c.derived else ""),
+                         f"《{meta['title']}》" if meta else c.source, c.section or "—"])
+        cited = [v for ind in self.dataset.indicators.values() for v in ind.values
+                 if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
+        table = Table("本文引用数据及来源", [Column("指标"), Column("时期", "center"), Column("数值", "right"),
+                                        Column("来源"), Column("章节")], rows, self._sources(cited),
+                      appendix=True)
+        intro = Paragraph([Run("本附件列出正文、表格和图表引用的每一项数据，注明所属时期、数值及其出处，"
+                               "便于核对。")])
+        return [PageBreak(), Heading(1, "附件　引用数据来源", numbered=False), intro, table]
 
     def figures(self, entry: FiguresEntry, index: int) -> FigurePanel:
         indicators = self._indicators(entry.indicators, index, "figures")

@@ -50,12 +50,17 @@ def quantity(number, unit: str, qualifier: str = "exact", over_word: str = "超"
     raise ValueError(f"unknown qualifier {qualifier!r}")
 
 
+def bare(number, qualifier: str = "exact", suffix: str = "") -> str:
+    """A number with its qualifier and no unit: 超200, 约58, 150余 (chart labels, cells)."""
+    n = plain(number) + suffix
+    return {"exact": n, "approx": f"约{n}", "over": f"超{n}", "plus": f"{n}余"}[qualifier]
+
+
 def cell(number, unit: str, qualifier: str = "exact") -> str:
     """A table cell: the number and qualifier, the unit being in its own column."""
     number, scaled_unit = scale(Decimal(number), unit)
-    prefix_unit = scaled_unit[: len(scaled_unit) - len(unit)]  # 万 or 亿 gained by scaling
-    n = plain(number) + prefix_unit
-    return {"exact": n, "approx": f"约{n}", "over": f"超{n}", "plus": f"{n}余"}[qualifier]
+    gained = scaled_unit[: len(scaled_unit) - len(unit)]  # 万 or 亿 gained by scaling
+    return bare(number, qualifier, gained)
 
 
 def growth(rate, qualifier: str = "exact") -> str:

@@ -28,9 +28,9 @@ TOP_KEYS = {
 NOT_YET = {
     "theme": "themes arrive with the customisation issue",
     "reference_docx": "reference Word files arrive with the customisation issue",
-    "sources": "the sources appendix arrives with the report-layout issue",
     "draft": "the draft watermark arrives with the production-runs issue",
 }
+CHART_KINDS = ("bar", "hbar", "line")
 CLOSING_KEYS = ("report", "send", "distribute", "copies")
 
 
@@ -57,6 +57,16 @@ class FiguresEntry:
 
 
 @dataclass
+class ChartEntry:
+    kind: str
+    title: str
+    indicators: list[tuple[str, Location]]
+    periods: list[tuple[str, Location]]
+    origin: Location
+    kind_at: Location
+
+
+@dataclass
 class TextEntry:
     text: str
     origin: Location
@@ -67,7 +77,7 @@ class PageBreakEntry:
     origin: Location
 
 
-Entry = SectionEntry | TableEntry | FiguresEntry | TextEntry | PageBreakEntry
+Entry = SectionEntry | TableEntry | ChartEntry | FiguresEntry | TextEntry | PageBreakEntry
 
 
 @dataclass
@@ -85,6 +95,7 @@ class Spec:
     data: list[tuple[str, Location]] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     closing: Closing | None = None
+    sources: bool = False      # an appendix listing every figure cited, with its source
     marked: MarkedYAML | None = None
 
     @property
@@ -232,6 +243,12 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
     if data.get("closing") is not None:
         spec.closing = _closing(c, data["closing"])
 
+    if data.get("sources") is not None:
+        if isinstance(data["sources"], bool):
+            spec.sources = data["sources"]
+        else:
+            c.fail(("sources",), "sources takes true or false (true: an appendix of every figure cited)")
+
     return spec, c.errors
 
 
@@ -327,6 +344,8 @@ def _table(c, item, path, where):
 
 def _figures(c, item, path, where):
     title, ids = _indicator_block(c, item, path, "figures", title_required=False)
+    if ids and not 3 <= len(ids) <= 6:  # reported; the ids are still checked by `check`
+        c.fail(path + ("figures",), f"a key-figure panel shows 3 to 6 figures, this one has {len(ids)}")
     return FiguresEntry(title, ids, where) if title is not None and ids else None
 
 
@@ -340,9 +359,37 @@ def _text(c, item, path, where):
 
 
 def _chart(c, item, path, where):
-    c.fail(path + ("chart",), "not supported yet: charts arrive with the report-layout issue; "
-           "use a table: entry for now", at_key=True)
-    return None
+    from ..data.dataset import normalise_period
+    body = item["chart"]
+    c.unknown_keys(item, ("chart",), path)
+    here = path + ("chart",)
+    if not isinstance(body, dict):
+        c.fail(here, f"chart takes kind, title and indicators, got {_kind(body)}")
+        return None
+    c.unknown_keys(body, ("kind", "title", "indicators", "periods"), here)
+    kind = c.text(body, here + ("kind",)) or "bar"
+    if kind not in CHART_KINDS:
+        c.fail(here + ("kind",), f"chart kind must be one of {', '.join(CHART_KINDS)} (bar: one or two "
+               "periods; hbar: ranked items; line: three or more periods)" + did_you_mean(kind, CHART_KINDS))
+        return None
+    title = c.text(body, here + ("title",), required=True)
+    if "indicators" not in body:
+        c.fail(here, "missing required key 'indicators'")
+        return None
+    ids = c.text_list(body["indicators"], here + ("indicators",))
+    periods = []
+    for raw, at in c.text_list(body.get("periods") or [], here + ("periods",)):
+        period = normalise_period(raw)
+        if period is None:
+            c.fail(here + ("periods",), f"'{raw}' is not a period like 2024 or 2021-2025")
+        else:
+            periods.append((period, at))
+    if not ids or title is None:
+        if not ids:
+            c.fail(here + ("indicators",), "list at least one indicator (see `shangli-brief indicators`)")
+        return None
+    kind_at = c.m.where(here + ("kind",)) if "kind" in body else c.m.where(here)
+    return ChartEntry(kind, title, ids, periods, where, kind_at)
 
 
 def _page_break(c, item, path, where):

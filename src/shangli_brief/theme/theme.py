@@ -92,6 +92,7 @@ class Theme:
         self.latin_font = data["latin_font"]
         self.heading_numbers = list(data["heading_numbers"])
         self.list_marks = dict(data["list_marks"])
+        self.chart_colors = [self.color(c) for c in data.get("chart_colors", ["#404040"])]
         self.masthead = dict(data.get("masthead") or {})
         self.closing_rules = dict(data.get("closing_rules") or {})
         self.fonts = {role: FontRole(role, spec["docx"], tuple(spec.get("pdf", ())),

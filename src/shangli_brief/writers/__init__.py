@@ -28,7 +28,7 @@ def table_column_widths(columns, theme) -> list[float]:
     """Column widths in pt, the same in both writers: fixed widths for unit, values and change
     (in characters of the table text), the rest for the indicator name."""
     char = theme.style("table").size
-    fixed = {"单位": 4, "变化": 9}
+    fixed = {"单位": 4, "变化": 9, "时期": 6, "数值": 6, "来源": 9, "章节": 6}
     widths = [fixed.get(c.label, 7) * char for c in columns[1:]]
     return [theme.text_width - sum(widths)] + widths
 
@@ -38,3 +38,11 @@ def title_text(title: str, theme) -> str:
     from ..typography import balanced_lines
     style = theme.style("title")
     return "\n".join(balanced_lines(title, theme.text_width / style.size))
+
+
+def caption(block) -> str:
+    """表1　title / 图1　title: numbered in document order by the resolver."""
+    if block.number is None:
+        return block.title
+    mark = "图" if type(block).__name__ == "Chart" else "表"
+    return f"{mark}{block.number}　{block.title}"

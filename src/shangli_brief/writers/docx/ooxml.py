@@ -154,3 +154,59 @@ def doc_grid(sectpr, line_pitch_twips: int) -> None:
     if grid.get(qn("w:charSpace")) is not None:
         del grid.attrib[qn("w:charSpace")]
     sectpr.append(grid)
+
+
+def alt_text(paragraph, title: str, description: str) -> None:
+    """Alt text on every picture of a paragraph (wp:docPr), as Word's "Edit Alt Text" writes it."""
+    for doc_pr in paragraph._p.iter(qn("wp:docPr")):
+        doc_pr.set("title", title)
+        doc_pr.set("descr", description)
+
+
+def shade_paragraph(paragraph, color: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), color.lstrip("#"))
+    paragraph._p.get_or_add_pPr().insert_element_before(shd, *_AFTER["w:pBdr"][1:])
+
+
+def _field_char(kind: str):
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def contents_field(document, entries: list[str], style_id: str) -> None:
+    """A TOC field over the level-1 headings. Its cached result lists the headings already, so
+    the page reads well before anyone updates the field; Word and WPS fill in page numbers."""
+    paragraphs = []
+    for text in entries or [""]:
+        p = document.add_paragraph()
+        p._p.get_or_add_pPr().style = style_id
+        p.add_run(text)
+        paragraphs.append(p)
+    first, last = paragraphs[0]._p, paragraphs[-1]._p
+    instr = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = ' TOC \\o "1-1" \\h \\z \\u '
+    instr.append(text)
+    at = list(first).index(first.pPr) + 1
+    for offset, run in enumerate((_field_char("begin"), instr, _field_char("separate"))):
+        first.insert(at + offset, run)
+    last.append(_field_char("end"))
+
+
+def update_fields_on_open(settings) -> None:
+    """settings.xml: Word offers to update fields (the contents) when the file is opened."""
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    settings.insert_element_before(
+        el, "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+        "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+        "w:readModeInkLockDown", "w:smartTagType", "w:schemaLibrary", "w:shapeDefaults",
+        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")

@@ -23,6 +23,8 @@ WORD_STYLES = {
     "figure_value": "Key Figure", "figure_label": "Key Figure Label", "masthead": "Masthead",
     "masthead_issue": "Masthead Issue", "masthead_meta": "Masthead Meta", "closing": "Closing Block",
     "meta": "Document Meta",
+    "cover_title": "Cover Title", "cover_subtitle": "Cover Subtitle", "cover_meta": "Cover Meta",
+    "contents_title": "TOC Heading", "contents_entry": "toc 1", "running_header": "Header",
 }
 CHARACTER_STYLES = {"strong", "emphasis"}
 
@@ -31,6 +33,8 @@ def install_styles(document, theme: Theme) -> None:
     styles = document.styles
     _doc_defaults(document, theme)
     for name, word_name in WORD_STYLES.items():
+        if name not in theme.styles:
+            continue  # a style only the other layout uses (the report's cover, say)
         ts = theme.style(name)
         kind = WD_STYLE_TYPE.CHARACTER if name in CHARACTER_STYLES else WD_STYLE_TYPE.PARAGRAPH
         try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 
 from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import Written, chinese_date, table_column_widths, title_text
+from .. import Written, caption, chinese_date, table_column_widths, title_text
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles
 
@@ -72,6 +72,15 @@ class DocxWriter:
         self.document.settings.odd_and_even_pages_header_footer = True
         self._footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
         self._footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+        if self.doc.layout == "report":
+            # The cover has neither header nor page number; the other pages carry the title.
+            section.different_first_page_header_footer = True
+            for header in (section.header, section.even_page_header):
+                header.is_linked_to_previous = False
+                p = header.paragraphs[0]
+                self.apply(p, "running_header")
+                p.add_run(self.doc.title)
+                ooxml.border(p._p.get_or_add_pPr(), {"bottom": (0.6, t.color("accent"))})
 
     def _footer(self, footer, align) -> None:
         footer.is_linked_to_previous = False
@@ -131,13 +140,38 @@ class DocxWriter:
             meta.add_run("\t" + chinese_date(d.date))
             ooxml.border(meta._p.get_or_add_pPr(),
                          {"bottom": (t.masthead.get("rule_pt", 2), t.color("red"))})
+        else:
+            return self._cover_and_contents()
         self.para(title_text(d.title, self.theme), "title")
         if d.subtitle:
             self.para(d.subtitle, "subtitle")
-        if d.layout != "bulletin":
-            meta = "　".join(x for x in (d.issuer, chinese_date(d.date)) if x)
-            p = self.para(meta, "meta")
-            p.paragraph_format.space_after = Pt(t.line_pitch)
+
+    def _cover_and_contents(self) -> None:
+        """The report's cover, then a contents page: a TOC field over the heading styles, filled
+        in advance with the level-1 headings; Word and WPS add the page numbers on updating."""
+        d, t = self.doc, self.theme
+        band = self.para("", "cover_meta")
+        band.paragraph_format.space_before = Pt(t.text_height * 0.08)
+        ooxml.shade_paragraph(band, t.color("accent"))
+        self.para(title_text(d.title, t), "cover_title").paragraph_format.space_before = Pt(40)
+        if d.subtitle:
+            self.para(d.subtitle, "cover_subtitle")
+        meta = [x for x in (d.issuer, chinese_date(d.date)) if x]
+        for i, text in enumerate(meta):
+            p = self.para(text, "cover_meta")
+            if i == 0:
+                p.paragraph_format.space_before = Pt(t.text_height * 0.38)
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.para("目　录", "contents_title")
+        numberer, entries = HeadingNumberer(t), []
+        for block in self.doc.blocks:
+            if isinstance(block, model.Heading):
+                label = numberer.next(block.level) if block.numbered else ""
+                if block.level == 1:
+                    entries.append(label + block.text)
+        ooxml.contents_field(self.document, entries, self.style("contents_entry").style_id)
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        ooxml.update_fields_on_open(self.document.settings.element)
 
     def _closing(self) -> None:
         c = self.doc.closing
@@ -184,7 +218,8 @@ class DocxWriter:
         method(block)
 
     def visit_Heading(self, block: model.Heading) -> None:
-        self.para(self.numberer.next(block.level) + block.text, f"heading{min(block.level, 4)}")
+        label = self.numberer.next(block.level) if block.numbered else ""
+        self.para(label + block.text, f"heading{min(block.level, 4)}")
 
     def visit_Paragraph(self, block: model.Paragraph) -> None:
         self.para(block.runs, "body")
@@ -206,7 +241,7 @@ class DocxWriter:
 
     def visit_Table(self, block: model.Table) -> None:
         t = self.theme
-        self._caption(block.title)
+        self._caption(caption(block))
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.style = self._styles_by_name("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -236,6 +271,19 @@ class DocxWriter:
         self.apply(p, style)
         p.alignment = ALIGN[align]
         p.add_run(text)
+
+    def visit_Chart(self, block: model.Chart) -> None:
+        from io import BytesIO
+
+        from ... import charts
+        p = self.document.add_paragraph()
+        self.apply(p, "caption")
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip it
+        p.add_run().add_picture(BytesIO(charts.png(block, self.theme)), width=Pt(self.theme.text_width))
+        ooxml.alt_text(p, block.title, block.alt_text)
+        self.para(caption(block), "caption")
+        self._source_line(block.sources)
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> None:
         t = self.theme

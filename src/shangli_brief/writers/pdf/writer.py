@@ -1,17 +1,16 @@
 """The PDF writer: a visitor turning model blocks into ReportLab flowables on A4 pages."""
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak,
-                                PageTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Spacer,
+                                Table, TableStyle)
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
 from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
-from .. import Written, chinese_date, table_column_widths, title_text
+from .. import Written, caption, chinese_date, table_column_widths, title_text
 from .linebreak import ChineseParagraph
-from .linebreak import install as install_char_spacing
+from .pages import BriefDocTemplate, PageDecorator, contents_table
 from .styles import PdfStyles
 
 _styles_cache: dict[str, PdfStyles] = {}
@@ -51,38 +50,23 @@ class PdfWriter:
     # -- page setup -----------------------------------------------------------------------
     def write(self, path: str) -> Written:
         t = self.theme
-        template = BaseDocTemplate(
-            path, pagesize=(t.page_width, t.page_height), leftMargin=t.margin_left,
-            rightMargin=t.margin_right, topMargin=t.margin_top, bottomMargin=t.margin_bottom,
-            title=self.doc.title, author=self.doc.issuer or "", subject=self.doc.subtitle or "",
-            creator="shangli-brief",
+        report = self.doc.layout == "report"
+        template = BriefDocTemplate(
+            path, t, contents=report, pagesize=(t.page_width, t.page_height),
+            leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
+            bottomMargin=t.margin_bottom, title=self.doc.title, author=self.doc.issuer or "",
+            subject=self.doc.subtitle or "", creator="shangli-brief",
             # The canvas starts in our body face, so no unembedded Helvetica is referenced.
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
-        frame = Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        template.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate_page)])
+        template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title).templates(report))
         story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
         story += self._closing()
-        template.build(story)
-        return Written(pages=template.page)
-
-    def _decorate_page(self, canvas, document) -> None:
-        install_char_spacing(canvas)
-        t, style = self.theme, self.theme.style("page_number")
-        n = canvas.getPageNumber()
-        text = f"— {n} —"
-        font = self.styles.font("page_number")
-        canvas.saveState()
-        canvas.setFont(font, style.size)
-        canvas.setFillColor(HexColor(style.color))
-        y = t.margin_bottom - t.page_number_gap - style.size * 0.8
-        inset = style.size  # one character in from the type area's edge
-        if n % 2:  # odd pages right, even pages left (for duplex printing)
-            canvas.drawRightString(t.page_width - t.margin_right - inset, y, text)
+        if report:
+            template.multiBuild(story)  # passes until the contents' page numbers settle
         else:
-            canvas.drawString(t.margin_left + inset, y, text)
-        canvas.restoreState()
+            template.build(story)
+        return Written(pages=template.page)
 
     # -- text -----------------------------------------------------------------------------
     def para(self, text_or_runs, style) -> ChineseParagraph:
@@ -102,15 +86,22 @@ class PdfWriter:
     # -- front and back matter ------------------------------------------------------------
     def _front(self) -> list:
         d = self.doc
-        out = []
-        if d.layout == "bulletin":
-            out += self._masthead()
-        out.append(self.para(title_text(d.title, self.theme), "title"))
+        if d.layout == "report":
+            return self._cover_and_contents()
+        out = self._masthead() + [self.para(title_text(d.title, self.theme), "title")]
         if d.subtitle:
             out.append(self.para(d.subtitle, "subtitle"))
-        if d.layout != "bulletin":
-            meta = "　".join(x for x in (d.issuer, chinese_date(d.date)) if x)
-            out += [self.para(meta, "meta"), Spacer(1, self.theme.line_pitch)]
+        return out
+
+    def _cover_and_contents(self) -> list:
+        d, t = self.doc, self.theme
+        out = [Spacer(1, t.text_height * 0.12), self.para(title_text(d.title, t), "cover_title")]
+        if d.subtitle:
+            out.append(self.para(d.subtitle, "cover_subtitle"))
+        out.append(Spacer(1, t.text_height * 0.38))
+        out += [self.para(x, "cover_meta") for x in (d.issuer, chinese_date(d.date)) if x]
+        out += [NextPageTemplate("contents"), PageBreak(), self.para("目　录", "contents_title"),
+                contents_table(self.styles), NextPageTemplate("body"), PageBreak()]
         return out
 
     def _masthead(self) -> list:
@@ -168,11 +159,13 @@ class PdfWriter:
         return method(block)
 
     def visit_Heading(self, block: model.Heading) -> list:
-        label = self.numberer.next(block.level)
+        label = self.numberer.next(block.level) if block.numbered else ""
         style = f"heading{min(block.level, 4)}"
         # A heading needs itself and two lines of what follows on the page. Not keepWithNext:
         # that would carry a whole long paragraph to the next page, leaving a gap.
-        return [CondPageBreak(self.theme.line_pitch * 3), self.para(label + block.text, style)]
+        heading = self.para(label + block.text, style)
+        heading.outline = (block.level, label + block.text)  # a bookmark and a contents entry
+        return [CondPageBreak(self.theme.line_pitch * 3), heading]
 
     def visit_Paragraph(self, block: model.Paragraph) -> list:
         return [self.para(block.runs, "body")]
@@ -201,7 +194,7 @@ class PdfWriter:
         widths = table_column_widths(block.columns, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
-        return self._caption(block.title) + [table, self._source_line(block.sources)]
+        return self._caption(caption(block)) + [table, self._source_line(block.sources)]
 
     def _cell(self, text: str, column: model.Column) -> ChineseParagraph:
         style = self.styles.paragraph["table"]
@@ -218,6 +211,22 @@ class PdfWriter:
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ])
+
+    def visit_Chart(self, block: model.Chart) -> list:
+        # Vector drawing: matplotlib's SVG read into ReportLab shapes.
+        from io import BytesIO
+
+        from svglib.svglib import svg2rlg
+
+        from ... import charts
+        drawing = svg2rlg(BytesIO(charts.svg(block, self.theme)))
+        drawing.initialFontName = self.styles.font("body")  # else ReportLab sets Helvetica
+        factor = self.theme.text_width / drawing.width
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
+        drawing.hAlign = "CENTER"
+        figure = KeepTogether([drawing, self.para(caption(block), "caption")])
+        return [figure, self._source_line(block.sources)]
 
     def _table_style(self, commands: list) -> TableStyle:
         # ReportLab sets a cell font even for cells holding paragraphs; without this it would be

@@ -1,0 +1,165 @@
+"""Charts: one matplotlib figure per Chart block, drawn in the document's fonts and colours.
+
+The PDF gets it as vector drawing (SVG read into ReportLab shapes by svglib, the labels as
+outlines of the document's fonts); the DOCX gets a PNG at print resolution. Imported only when a brief has a
+chart: matplotlib costs about half a second to load."""
+from __future__ import annotations
+
+import io
+import textwrap
+from functools import lru_cache
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from .fonts import resolve_theme_fonts  # noqa: E402
+from .model import Chart  # noqa: E402
+from .theme import Theme  # noqa: E402
+
+PNG_DPI = 220
+BOUND_NOTES = {"bar": "注：虚线框表示该数值为下限（原文作“超”“余”）。",
+               "hbar": "注：虚线框表示该数值为下限（原文作“超”“余”）。",
+               "line": "注：空心圆点表示该数值为下限（原文作“超”“余”）。"}
+
+
+@lru_cache(maxsize=None)
+def _family(path: str) -> str:
+    """Make a font file known to matplotlib and return its family name."""
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def chart_fonts(theme: Theme) -> dict[str, str]:
+    """Font role -> matplotlib family, from the same files the PDF embeds."""
+    return {role: _family(font.file) for role, font in resolve_theme_fonts(theme).items()
+            if font.index == 0}  # matplotlib reads the first face of a collection only
+
+
+def has_bounds(chart: Chart) -> bool:
+    return any(p and p.bound for s in chart.series for p in s.points)
+
+
+def figure(chart: Chart, theme: Theme) -> Figure:
+    fonts = chart_fonts(theme)
+    body = fonts.get("body") or next(iter(fonts.values()))
+    rc = {"font.family": [body], "font.size": 9, "axes.edgecolor": "#555555", "axes.linewidth": 0.6,
+          "xtick.color": "#333333", "ytick.color": "#333333",
+          "axes.spines.top": False, "axes.spines.right": False}
+    width = theme.text_width / 72
+    rows = len(chart.categories)
+    height = max(2.4, 0.42 * rows + 0.9) if chart.kind == "hbar" else width * 0.52
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+        colors = theme.chart_colors
+        {"bar": _bars, "hbar": _ranked, "line": _lines}[chart.kind](ax, chart, colors)
+        ax.set_title(f"单位：{chart.unit}", loc="left", fontsize=8.5, color="#333333", pad=6)
+        if len(chart.series) > 1:
+            ax.legend(frameon=False, fontsize=8.5, ncols=min(4, len(chart.series)), loc="upper right")
+        if has_bounds(chart):
+            fig.text(0.01, 0.01, BOUND_NOTES[chart.kind], fontsize=7.5, color="#555555")
+        fig.tight_layout(rect=(0, 0.05 if has_bounds(chart) else 0, 1, 1))
+    return fig
+
+
+def _wrap(label: str, width: int = 8) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _bound_box(ax, x, y, w, h, color):
+    """A dashed, open box beyond a bar whose value is only a lower bound (超200, 150余)."""
+    ax.add_patch(Rectangle((x, y), w, h, fill=False, linestyle=(0, (2, 2)), linewidth=0.8,
+                           edgecolor=color))
+
+
+def _bars(ax, chart: Chart, colors):
+    n = len(chart.series)
+    width = 0.7 / n
+    top = max((p.value for s in chart.series for p in s.points if p), default=1) or 1
+    for k, series in enumerate(chart.series):
+        color = colors[k % len(colors)]
+        for i, point in enumerate(series.points):
+            if point is None:
+                continue
+            x = i - 0.35 + width * k
+            ax.bar(x, point.value, width * 0.92, align="edge", color=color,
+                   label=series.name if i == next(j for j, p in enumerate(series.points) if p) else None)
+            extra = top * 0.08 if point.bound else 0
+            if point.bound:
+                _bound_box(ax, x, point.value, width * 0.92, extra, color)
+            ax.annotate(point.label, (x + width * 0.46, point.value + extra), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8.5)
+    ax.set_xticks(range(len(chart.categories)), [_wrap(c) for c in chart.categories], fontsize=8.5)
+    ax.set_xlim(-0.6, len(chart.categories) - 0.4)
+    ax.set_ylim(0, top * 1.22)
+    ax.tick_params(axis="x", length=0)
+
+
+def _ranked(ax, chart: Chart, colors):
+    series = chart.series[0]
+    top = max((p.value for p in series.points if p), default=1) or 1
+    rows = list(range(len(chart.categories)))[::-1]  # largest at the top
+    for row, point in zip(rows, series.points):
+        if point is None:
+            continue
+        ax.barh(row, point.value, 0.6, color=colors[0])
+        extra = top * 0.06 if point.bound else 0
+        if point.bound:
+            _bound_box(ax, point.value, row - 0.3, extra, 0.6, colors[0])
+        ax.annotate(point.label, (point.value + extra, row), xytext=(3, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=8.5)
+    ax.set_yticks(rows, [_wrap(c, 12) for c in chart.categories], fontsize=8.5)
+    ax.set_xlim(0, top * 1.25)
+    ax.tick_params(axis="y", length=0)
+
+
+def _lines(ax, chart: Chart, colors):
+    xs = list(range(len(chart.categories)))
+    top = max((p.value for s in chart.series for p in s.points if p), default=1) or 1
+    for k, series in enumerate(chart.series):
+        color = colors[k % len(colors)]
+        pts = [(x, p) for x, p in zip(xs, series.points) if p]
+        ax.plot([x for x, _ in pts], [p.value for _, p in pts], color=color, linewidth=1.6,
+                label=series.name)
+        for x, p in pts:
+            # a hollow marker: only a bound is known
+            ax.plot([x], [p.value], marker="o", markersize=5, color=color,
+                    markerfacecolor="white" if p.bound else color)
+            ax.annotate(p.label, (x, p.value), xytext=(0, 5), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8.5)
+    ax.set_xticks(xs, chart.categories, fontsize=8.5)
+    ax.set_ylim(0, top * 1.25)
+    ax.grid(axis="y", linewidth=0.4, color="#DDDDDD")
+
+
+# The DOCX and the PDF of one brief draw the same charts: lay each figure out once.
+_figures: dict[tuple[int, str], tuple[Chart, Figure]] = {}
+
+
+def _figure_for(chart: Chart, theme: Theme) -> Figure:
+    key = (id(chart), theme.name)
+    cached = _figures.get(key)
+    if cached is None or cached[0] is not chart:
+        if len(_figures) > 32:
+            _figures.clear()
+        cached = _figures[key] = (chart, figure(chart, theme))
+    return cached[1]
+
+
+def png(chart: Chart, theme: Theme) -> bytes:
+    buffer = io.BytesIO()
+    _figure_for(chart, theme).savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def svg(chart: Chart, theme: Theme) -> bytes:
+    """SVG with the text as outlines of the document's own fonts: vector, and no font for
+    svglib to map (it can only map onto the fonts it registers itself)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "path"}):
+        _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
