@@ -1,24 +1,26 @@
 """Charts: one matplotlib figure per Chart block, drawn in the document's fonts and colours.
 
-The PDF gets it as vector drawing (SVG read into ReportLab shapes by svglib, the labels as
-outlines of the document's fonts); the DOCX gets a PNG at print resolution. Imported only when a brief has a
+The PDF gets it as vector drawing (a small matplotlib renderer records ReportLab shapes, the
+labels as outlines of the document's fonts); the DOCX gets a PNG at print resolution. Imported only when a brief has a
 chart: matplotlib costs about half a second to load."""
 from __future__ import annotations
 
 import io
-import textwrap
 from functools import lru_cache
 
 import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.backend_bases import GraphicsContextBase, RendererBase  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.path import Path as MPath  # noqa: E402
 
 from .fonts import resolve_theme_fonts  # noqa: E402
 from .model import Chart  # noqa: E402
 from .theme import Theme  # noqa: E402
+from .typography import balanced_lines  # noqa: E402
 
 PNG_DPI = 220
 BOUND_NOTES = {"bar": "注：虚线框表示该数值为下限（原文作“超”“余”）。",
@@ -67,7 +69,8 @@ def figure(chart: Chart, theme: Theme) -> Figure:
 
 
 def _wrap(label: str, width: int = 8) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+    """A category label in balanced lines of at most `width` characters."""
+    return "\n".join(balanced_lines(label, width))
 
 
 def _bound_box(ax, x, y, w, h, color):
@@ -112,7 +115,7 @@ def _ranked(ax, chart: Chart, colors):
             _bound_box(ax, point.value, row - 0.3, extra, 0.6, colors[0])
         ax.annotate(point.label, (point.value + extra, row), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=8.5)
-    ax.set_yticks(rows, [_wrap(c, 12) for c in chart.categories], fontsize=8.5)
+    ax.set_yticks(rows, [_wrap(c, 10) for c in chart.categories], fontsize=8.5)
     ax.set_xlim(0, top * 1.25)
     ax.tick_params(axis="y", length=0)
 
@@ -156,10 +159,79 @@ def png(chart: Chart, theme: Theme) -> bytes:
     return buffer.getvalue()
 
 
-def svg(chart: Chart, theme: Theme) -> bytes:
-    """SVG with the text as outlines of the document's own fonts: vector, and no font for
-    svglib to map (it can only map onto the fonts it registers itself)."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "path"}):
-        _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+def drawing(chart: Chart, theme: Theme):
+    """The chart as a ReportLab Drawing: vector shapes, the labels as outlines of the document's
+    own fonts (so the PDF needs no further font)."""
+    fig = _figure_for(chart, theme)
+    dpi = fig.dpi
+    fig.dpi = 72  # one display unit = one point
+    try:
+        width, height = fig.get_size_inches() * 72
+        renderer = _ReportLabRenderer(width, height)
+        fig.draw(renderer)
+    finally:
+        fig.dpi = dpi
+    return renderer.drawing
+
+
+class _ReportLabRenderer(RendererBase):
+    """A minimal matplotlib renderer that records paths as ReportLab shapes. Text reaches
+    draw_path as glyph outlines through RendererBase's text-to-path."""
+
+    def __init__(self, width: float, height: float):
+        super().__init__()
+        from reportlab.graphics.shapes import Drawing
+        self.width, self.height = width, height
+        self.drawing = Drawing(width, height)
+
+    def get_canvas_width_height(self):
+        return self.width, self.height
+
+    def points_to_pixels(self, points):
+        return points
+
+    def new_gc(self):
+        return GraphicsContextBase()
+
+    def option_image_nocomposite(self):
+        return True
+
+    def draw_image(self, gc, x, y, im, transform=None):
+        raise NotImplementedError("charts are vector only")
+
+    def draw_path(self, gc, path, transform, rgbFace=None):
+        from reportlab.graphics.shapes import Path
+        from reportlab.lib.colors import Color
+        shape = Path()
+        for points, code in path.iter_segments(transform, remove_nans=True, simplify=False):
+            if code == MPath.MOVETO:
+                shape.moveTo(*points)
+            elif code == MPath.LINETO:
+                shape.lineTo(*points)
+            elif code == MPath.CURVE3:
+                (cx, cy), (x, y) = points.reshape(2, 2)
+                x0, y0 = shape.points[-2:]
+                shape.curveTo(x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0),
+                              x + 2 / 3 * (cx - x), y + 2 / 3 * (cy - y), x, y)
+            elif code == MPath.CURVE4:
+                shape.curveTo(*points)
+            elif code == MPath.CLOSEPOLY:
+                shape.closePath()
+        alpha = gc.get_alpha()
+        if rgbFace is not None:
+            r, g, b = rgbFace[:3]
+            shape.fillColor = Color(r, g, b, alpha if gc.get_forced_alpha() or len(rgbFace) < 4
+                                    else rgbFace[3])
+        else:
+            shape.fillColor = None
+        width = gc.get_linewidth()
+        if width > 0 and gc.get_rgb()[3] > 0:
+            r, g, b, a = gc.get_rgb()
+            shape.strokeColor = Color(r, g, b, a)
+            shape.strokeWidth = width
+            offset, dashes = gc.get_dashes()
+            if dashes:
+                shape.strokeDashArray = list(dashes)
+        else:
+            shape.strokeColor = None
+        self.drawing.add(shape)

@@ -213,13 +213,8 @@ class PdfWriter:
         ])
 
     def visit_Chart(self, block: model.Chart) -> list:
-        # Vector drawing: matplotlib's SVG read into ReportLab shapes.
-        from io import BytesIO
-
-        from svglib.svglib import svg2rlg
-
         from ... import charts
-        drawing = svg2rlg(BytesIO(charts.svg(block, self.theme)))
+        drawing = charts.drawing(block, self.theme)  # vector shapes
         drawing.initialFontName = self.styles.font("body")  # else ReportLab sets Helvetica
         factor = self.theme.text_width / drawing.width
         drawing.scale(factor, factor)
