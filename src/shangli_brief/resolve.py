@@ -236,7 +236,8 @@ class _TableMaker:
         for c in self.citations:
             meta = self.dataset.sources.get(c.source)
             rows.append([c.name, numbers.period_label(c.period), c.text + ("（推算）" if c.derived else ""),
-                         f"《{meta['title']}》" if meta else c.source, c.section or "—"])
+                         f"《{meta.get('short', meta['title'])}》" if meta else c.source,
+                         c.section.split("——")[0] or "—"])
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
         table = Table("本文引用数据及来源", [Column("指标"), Column("时期", "center"), Column("数值", "right"),

@@ -28,7 +28,7 @@ def table_column_widths(columns, theme) -> list[float]:
     """Column widths in pt, the same in both writers: fixed widths for unit, values and change
     (in characters of the table text), the rest for the indicator name."""
     char = theme.style("table").size
-    fixed = {"单位": 4, "变化": 9, "时期": 6, "数值": 6, "来源": 9, "章节": 6}
+    fixed = {"单位": 4, "变化": 9, "时期": 8, "数值": 7, "来源": 8, "章节": 6}
     widths = [fixed.get(c.label, 7) * char for c in columns[1:]]
     return [theme.text_width - sum(widths)] + widths
 
