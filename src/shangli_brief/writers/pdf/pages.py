@@ -3,18 +3,24 @@ report's cover band and running header."""
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ...theme import Theme
 from .linebreak import install as install_char_spacing
 
 
-class BriefDocTemplate(BaseDocTemplate):
-    """Headings become PDF bookmarks (the reader's outline) and, in a report, contents entries
-    with the page they really fall on (ReportLab's multi-pass build settles the numbers)."""
+CONTENTS_FORM = "shangli-contents"
 
-    def __init__(self, path, theme: Theme, contents: bool, **kwargs):
+
+class BriefDocTemplate(BaseDocTemplate):
+    """Headings become PDF bookmarks (the reader's outline) and, in a report, contents entries.
+
+    The contents page is drawn in one pass: the page shows a form XObject that is filled in only
+    when the document ends and every heading's page is known (PDF allows a form to be defined
+    after the page that uses it)."""
+
+    def __init__(self, path, theme: Theme, contents: Contents | None = None, **kwargs):
         super().__init__(path, **kwargs)
         self.theme = theme
         self.contents = contents
@@ -34,19 +40,67 @@ class BriefDocTemplate(BaseDocTemplate):
         key = f"heading-{self._bookmarks}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level - 1, closed=level > 1)
-        if self.contents and level == 1:
-            self.notify("TOCEntry", (0, text, self.page, key))
+        if self.contents is not None and level == 1:
+            self.contents.found(text, self.page)
+            self.canv.bookmarkPage(Contents.link_key(len(self.contents.entries)))
+
+    def build(self, flowables):
+        contents = self.contents
+
+        class _Canvas(Canvas):
+            def save(canvas):  # noqa: N805 - the canvas, inside the template's build
+                if contents is not None:
+                    contents.draw_form(canvas)
+                super().save()
+
+        super().build(flowables, canvasmaker=_Canvas)
 
 
-def contents_table(styles) -> TableOfContents:
-    entry = styles.paragraph["contents_entry"].clone("toc1", firstLineIndent=0)
-    # The contents are a ReportLab table: its cells need our font, or an unembedded Helvetica
-    # is referenced.
-    toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), entry.fontName), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    toc.levelStyles = [entry]
-    return toc
+class Contents(Flowable):
+    """The contents: one line per level-1 heading, dot leaders, the page it falls on, and a link
+    to it. Its size is known from the model; its page numbers only at the end (see above)."""
+
+    def __init__(self, titles: list[str], styles, theme: Theme):
+        super().__init__()
+        self.titles = titles
+        style = theme.style("contents_entry")
+        self.font, self.size, self.leading = styles.font("contents_entry"), style.size, style.leading
+        self.entries: list[tuple[str, int]] = []
+
+    @staticmethod
+    def link_key(number: int) -> str:
+        return f"contents-{number}"
+
+    def found(self, title: str, page: int) -> None:
+        self.entries.append((title, page))
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = self.leading * len(self.titles)
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.doForm(CONTENTS_FORM)
+        # Each line links to its heading; the destinations are named now, defined later.
+        for i in range(len(self.titles)):
+            top = self.height - i * self.leading
+            self.canv.linkRect("", self.link_key(i + 1), (0, top - self.leading, self.width, top),
+                               relative=1, thickness=0)
+
+    def draw_form(self, canvas) -> None:
+        canvas.beginForm(CONTENTS_FORM, lowerx=0, lowery=0, upperx=self.width, uppery=self.height)
+        canvas.setFont(self.font, self.size)
+        dot = canvas.stringWidth(". ", self.font, self.size)
+        for i, (title, number) in enumerate(self.entries):
+            y = self.height - (i + 1) * self.leading + (self.leading - self.size) / 2
+            canvas.drawString(0, y, title)
+            label = str(number)
+            right = self.width - canvas.stringWidth(label, self.font, self.size)
+            canvas.drawString(right, y, label)
+            dots = int((right - canvas.stringWidth(title, self.font, self.size) - 2 * dot) / dot)
+            if dots > 0:
+                canvas.drawString(right - (dots + 0.5) * dot, y, ". " * dots)
+        canvas.endForm()
 
 
 class PageDecorator:

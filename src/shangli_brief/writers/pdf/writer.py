@@ -10,7 +10,7 @@ from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
 from .. import Written, caption, chinese_date, table_column_widths, title_text
 from .linebreak import ChineseParagraph
-from .pages import BriefDocTemplate, PageDecorator, contents_table
+from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
 
 _styles_cache: dict[str, PdfStyles] = {}
@@ -51,8 +51,9 @@ class PdfWriter:
     def write(self, path: str) -> Written:
         t = self.theme
         report = self.doc.layout == "report"
+        self.contents = Contents(self._contents_titles(), self.styles, t) if report else None
         template = BriefDocTemplate(
-            path, t, contents=report, pagesize=(t.page_width, t.page_height),
+            path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
             bottomMargin=t.margin_bottom, title=self.doc.title, author=self.doc.issuer or "",
             subject=self.doc.subtitle or "", creator="shangli-brief",
@@ -62,11 +63,17 @@ class PdfWriter:
         template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title).templates(report))
         story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
         story += self._closing()
-        if report:
-            template.multiBuild(story)  # passes until the contents' page numbers settle
-        else:
-            template.build(story)
+        template.build(story)
         return Written(pages=template.page)
+
+    def _contents_titles(self) -> list[str]:
+        numberer, titles = HeadingNumberer(self.theme), []
+        for block in self.doc.blocks:
+            if isinstance(block, model.Heading):
+                label = numberer.next(block.level) if block.numbered else ""
+                if block.level == 1:
+                    titles.append(label + block.text)
+        return titles
 
     # -- text -----------------------------------------------------------------------------
     def para(self, text_or_runs, style) -> ChineseParagraph:
@@ -101,7 +108,7 @@ class PdfWriter:
         out.append(Spacer(1, t.text_height * 0.38))
         out += [self.para(x, "cover_meta") for x in (d.issuer, chinese_date(d.date)) if x]
         out += [NextPageTemplate("contents"), PageBreak(), self.para("目　录", "contents_title"),
-                contents_table(self.styles), NextPageTemplate("body"), PageBreak()]
+                self.contents, NextPageTemplate("body"), PageBreak()]
         return out
 
     def _masthead(self) -> list:
