@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .data import Dataset, load_dataset
-from .errors import BriefError, BuildError, ErrorList, Location
+from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
 from .narrative.templates import SectionCatalogue, make_environment
 from .resolve import resolve
@@ -29,19 +29,29 @@ class OutputFile:
 class Workspace:
     """Templates, datasets and themes, loaded once and shared by every brief of a run."""
 
-    def __init__(self):
-        self._catalogues: dict[Path, SectionCatalogue] = {}
+    def __init__(self, template_dirs: tuple[Path, ...] = ()):
+        self.template_dirs = tuple(Path(d) for d in template_dirs)  # from the command line
+        self._catalogues: dict[tuple, SectionCatalogue] = {}
         self._datasets: dict[tuple, Dataset] = {}
         self._themes: dict[str, Theme] = {}
 
-    def catalogue(self, workspace: Path) -> SectionCatalogue:
-        if workspace not in self._catalogues:
-            self._catalogues[workspace] = SectionCatalogue(make_environment(workspace))
-        return self._catalogues[workspace]
+    def catalogue(self, spec: Spec) -> SectionCatalogue:
+        folders = []
+        for path, where in spec.templates:
+            folder = spec.path_in_workspace(path)
+            if not folder.is_dir():
+                raise InputError(f"templates folder '{path}' not found; paths in 'templates' are "
+                                 "relative to the workspace (the folder holding briefs/)", where,
+                                 "templates")
+            folders.append(folder)
+        extra = (*self.template_dirs, *folders)
+        key = (spec.workspace, extra)
+        if key not in self._catalogues:
+            self._catalogues[key] = SectionCatalogue(make_environment(spec.workspace, extra))
+        return self._catalogues[key]
 
     def dataset(self, spec: Spec) -> Dataset:
-        files = tuple((p if Path(p).is_absolute() else str(spec.workspace / p), where)
-                      for p, where in spec.data)
+        files = tuple((str(spec.path_in_workspace(p)), where) for p, where in spec.data)
         key = tuple(f for f, _ in files)
         if key not in self._datasets:
             self._datasets[key] = load_dataset(list(files))
@@ -53,7 +63,7 @@ class Workspace:
         return self._themes[layout]
 
     def document(self, spec: Spec) -> Document:
-        return resolve(spec, self.dataset(spec), self.catalogue(spec.workspace))
+        return resolve(spec, self.dataset(spec), self.catalogue(spec))
 
 
 def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
@@ -103,7 +113,7 @@ def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
     """Every problem of a spec, its data, the templates it uses and its theme; writes nothing."""
     try:
         spec, errors = read_spec(spec_path)
-        catalogue = workspace.catalogue(spec.workspace)
+        catalogue = workspace.catalogue(spec)
         dataset = workspace.dataset(spec)
         errors += catalogue.check(dataset)
         workspace.theme(spec.layout)

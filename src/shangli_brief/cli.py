@@ -37,12 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     b.add_argument("--format", metavar="FORMATS",
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
+    b.add_argument("--templates", action="append", default=[], metavar="DIR",
+                   help="a folder of templates searched before the workspace's and the built-in ones")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
                        description="Report every problem in the specs, the section templates and "
                                    "the data, without writing anything.")
     c.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    c.add_argument("--templates", action="append", default=[], metavar="DIR",
+                   help="a folder of templates searched before the workspace's and the built-in ones")
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     i = sub.add_parser("indicators", help="list the indicator catalogue",
@@ -56,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sections", help="list the narrative sections a spec can name",
                        description="List the narrative sections with title, indicators and template file.")
     s.add_argument("--json", action="store_true", help="machine-readable JSON array")
+    s.add_argument("--templates", action="append", default=[], metavar="DIR",
+                   help="a folder of templates searched before the workspace's and the built-in ones")
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     f = sub.add_parser("fonts", help="show the font chosen for each font role",
@@ -124,7 +130,7 @@ def cmd_build(args) -> int:
     from .build import Workspace, build_spec
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
-    workspace = Workspace()
+    workspace = Workspace(tuple(args.templates))
     failures: list[BriefError] = []
     for path in paths:
         start = time.perf_counter()
@@ -161,7 +167,7 @@ def _report(errors, debug: bool) -> None:
 
 def cmd_check(args) -> int:
     from .build import Workspace, check_spec
-    workspace = Workspace()
+    workspace = Workspace(tuple(args.templates))
     problems = 0
     seen: set[str] = set()
     for path in _spec_paths(args.specs):
@@ -213,7 +219,7 @@ def cmd_indicators(args) -> int:
 
 def cmd_sections(args) -> int:
     from .narrative.templates import SectionCatalogue, make_environment
-    catalogue = SectionCatalogue(make_environment(Path.cwd()))
+    catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(Path(d) for d in args.templates)))
     from .errors import display_path
     rows = [{"name": s.name, "title": s.title, "indicators": list(s.indicators),
              "template": display_path(s.template)} for s in catalogue.sections().values()]

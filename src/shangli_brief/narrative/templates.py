@@ -31,24 +31,30 @@ class SectionInfo:
     builtin: bool
 
 
-def template_dirs(workspace: Path | None) -> list[Path]:
-    dirs = []
+BUILTIN_PREFIX = "builtin"  # {% extends "builtin/sections/fireworks.md.j2" %} reaches the original
+
+
+def template_dirs(workspace: Path | None, extra: tuple[Path, ...] = ()) -> list[Path]:
+    """Where templates are looked up, first match wins: folders the spec or the command line
+    names, the workspace's templates/, then the built-in templates."""
+    dirs = [Path(d) for d in extra]
     if workspace is not None and (workspace / "templates").is_dir():
         dirs.append(workspace / "templates")
     dirs.append(BUILTIN_TEMPLATES)
     return dirs
 
 
-def make_environment(workspace: Path | None) -> SandboxedEnvironment:
+def make_environment(workspace: Path | None, extra: tuple[Path, ...] = ()) -> SandboxedEnvironment:
+    dirs = template_dirs(workspace, extra)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))}),
+    ])
     # Sandboxed: templates are user-editable text, not code.
-    return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(workspace)]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.template_dirs = dirs
+    return env
 
 
 def template_error(exc: Exception, fallback: Location | None = None) -> InputError:
@@ -84,7 +90,7 @@ class SectionCatalogue:
     def sections(self) -> dict[str, SectionInfo]:
         if self._sections is None:
             found: dict[str, SectionInfo] = {}
-            for directory in self.env.loader.searchpath:
+            for directory in self.env.template_dirs:
                 folder = Path(directory) / "sections"
                 for path in sorted(folder.glob(f"*{SECTION_SUFFIX}")):
                     name = path.name[: -len(SECTION_SUFFIX)]
@@ -106,14 +112,26 @@ class SectionCatalogue:
             e.filename = str(path)
             # Listed all the same, so `sections` works; `check` and `build` report the error.
             return SectionInfo(name, name, (), str(path), builtin)
-        title = name
-        for assign in tree.find_all(nodes.Assign):
-            if isinstance(assign.target, nodes.Name) and assign.target.name == "title" \
-                    and isinstance(assign.node, nodes.Const):
-                title = str(assign.node.value)
-                break
+        title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
+                      if isinstance(a.target, nodes.Name) and a.target.name == "title"
+                      and isinstance(a.node, nodes.Const)), None)
         ids = [ident for ident, _ in indicator_calls(tree)]
-        return SectionInfo(name, title, tuple(dict.fromkeys(ids)), str(path), builtin)
+        parent = self._parent(tree)
+        if parent is not None:  # an override extending the original inherits what it keeps
+            title = title or parent.title
+            ids = [*ids, *parent.indicators]
+        return SectionInfo(name, title or name, tuple(dict.fromkeys(ids)), str(path), builtin)
+
+    def _parent(self, tree) -> SectionInfo | None:
+        extends = next(tree.find_all(nodes.Extends), None)
+        if extends is None or not isinstance(extends.template, nodes.Const):
+            return None
+        try:
+            _, filename, _ = self.env.loader.get_source(self.env, extends.template.value)
+        except jinja2.TemplateNotFound:
+            return None  # reported when the section is built or checked
+        stem = Path(filename).name[: -len(SECTION_SUFFIX)]
+        return self._inspect(stem, Path(filename), Path(filename).parent.parent == BUILTIN_TEMPLATES)
 
     def check(self, dataset) -> list[InputError]:
         """Syntax errors and unknown indicator ids in every section template."""

@@ -22,7 +22,7 @@ TOP_KEYS = {
     "title": True, "subtitle": False, "layout": False, "theme": False, "reference_docx": False,
     "issuer": False, "issue": False, "date": False, "period": False, "compare": False,
     "formats": False, "data": False, "sections": True, "sources": False, "draft": False,
-    "closing": False,
+    "closing": False, "templates": False,
 }
 # Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
 NOT_YET = {
@@ -93,6 +93,7 @@ class Spec:
     compare: str | None = None
     formats: tuple[str, ...] = FORMATS
     data: list[tuple[str, Location]] = field(default_factory=list)
+    templates: list[tuple[str, Location]] = field(default_factory=list)  # folders searched first
     entries: list[Entry] = field(default_factory=list)
     closing: Closing | None = None
     sources: bool = False      # an appendix listing every figure cited, with its source
@@ -111,6 +112,10 @@ class Spec:
             if (candidate / "templates").is_dir() or (candidate / "briefs").is_dir():
                 return candidate
         return folder
+
+    def path_in_workspace(self, path: str) -> Path:
+        """Paths in a spec (data, templates, theme) are relative to the workspace."""
+        return Path(path) if Path(path).is_absolute() else self.workspace / path
 
     def where(self, *path) -> Location:
         return self.marked.where(path)
@@ -234,6 +239,9 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
 
     if data.get("data") is not None:
         spec.data = c.text_list(data["data"], ("data",))
+
+    if data.get("templates") is not None:
+        spec.templates = c.text_list(data["templates"], ("templates",))
 
     if "sections" in data:
         spec.entries = _entries(c, data["sections"])
