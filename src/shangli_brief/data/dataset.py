@@ -134,7 +134,12 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
                                      named_at))
             continue
         try:
-            _merge(dataset, load_yaml(path, "data file"), errors, builtin=False)
+            if str(path).lower().endswith((".csv", ".xlsx")):
+                from .tables import load_table
+                doc = load_table(path)
+            else:
+                doc = load_yaml(path, "data file")
+            _merge(dataset, doc, errors, builtin=False)
         except InputError as e:
             errors.append(e)
     if errors:
@@ -216,7 +221,14 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             value = _read_value(r, raw, path + ("values", j), short_names, builtin)
             if value is None:
                 continue
-            # Later files replace a period's value; issue-level conflict rules arrive with data updates.
+            old = existing.at(value.period)
+            if old is not None and (old.value, old.qualifier) != (value.value, value.qualifier) \
+                    and not raw.get("replace"):
+                r.fail(path + ("values", j), f"'{ind_id}' already has {value.period} = {old.value} "
+                       f"({old.qualifier}, from {old.source}); this file says {value.value} "
+                       f"({value.qualifier}): to replace it, say replace: true (a 'replace' column "
+                       "of yes in a spreadsheet)")
+                continue
             existing.values = [v for v in existing.values if v.period != value.period] + [value]
         existing.values.sort(key=lambda v: period_sort_key(v.period))
 
