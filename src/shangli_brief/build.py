@@ -33,7 +33,7 @@ class Workspace:
         self.template_dirs = tuple(Path(d) for d in template_dirs)  # from the command line
         self._catalogues: dict[tuple, SectionCatalogue] = {}
         self._datasets: dict[tuple, Dataset] = {}
-        self._themes: dict[str, Theme] = {}
+        self._themes: dict[tuple, Theme] = {}
 
     def catalogue(self, spec: Spec) -> SectionCatalogue:
         folders = []
@@ -57,10 +57,23 @@ class Workspace:
             self._datasets[key] = load_dataset(list(files))
         return self._datasets[key]
 
-    def theme(self, layout: str) -> Theme:
-        if layout not in self._themes:
-            self._themes[layout] = load_theme(layout)
-        return self._themes[layout]
+    def theme(self, spec: Spec) -> Theme:
+        theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None
+        reference = None
+        if spec.reference_docx:
+            path, where = spec.reference_docx
+            reference = spec.path_in_workspace(path)
+            if not reference.is_file() or reference.suffix.lower() != ".docx":
+                raise InputError(f"reference Word file '{path}' not found (a .docx, relative to the "
+                                 "workspace)", where, "reference_docx")
+        key = (spec.layout, theme_file, str(reference))
+        if key not in self._themes:
+            theme = load_theme(spec.layout, theme_file, spec.theme[1] if spec.theme else None)
+            if reference is not None:  # the spec's reference file wins over the theme's
+                theme.reference_docx = str(reference)
+                theme.name += f"+{reference}"
+            self._themes[key] = theme
+        return self._themes[key]
 
     def document(self, spec: Spec) -> Document:
         return resolve(spec, self.dataset(spec), self.catalogue(spec))
@@ -70,7 +83,7 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
                workspace: Workspace) -> list[OutputFile]:
     spec = load_spec(spec_path)
     doc = workspace.document(spec)
-    theme = workspace.theme(spec.layout)
+    theme = workspace.theme(spec)
     wanted = formats or spec.formats
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,7 +129,7 @@ def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
         catalogue = workspace.catalogue(spec)
         dataset = workspace.dataset(spec)
         errors += catalogue.check(dataset)
-        workspace.theme(spec.layout)
+        workspace.theme(spec)
         try:
             workspace.document(spec)
         except ErrorList as e:
@@ -128,3 +141,30 @@ def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
         return list(e.errors)
     except BriefError as e:
         return [e]
+
+
+def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
+    """Digits typed into the prose of the spec's own text and of user templates: such a number
+    would not follow a data update. Warnings, not errors: a date or a name may need one."""
+    from .narrative.templates import typed_digits
+    try:
+        spec, _ = read_spec(spec_path)
+        catalogue = workspace.catalogue(spec)
+    except (BriefError, ErrorList):
+        return []
+    out = []
+    named = {e.name for e in spec.entries if hasattr(e, "name")}
+    for info in catalogue.sections().values():
+        if info.builtin or info.name not in named:
+            continue
+        source = Path(info.template).read_text("utf-8")
+        for line, digits in typed_digits(catalogue.env, source, info.template):
+            out.append(f"{Location(info.template, line)}: '{digits}' is typed into the text; use a "
+                       "helper such as value('…') so that a data update changes it too")
+    for entry in spec.entries:
+        if hasattr(entry, "text") and getattr(entry, "origin", None):
+            for line, digits in typed_digits(catalogue.env, entry.text, str(spec.path)):
+                where = Location(entry.origin.file, entry.origin.line + line - 1)
+                out.append(f"{where}: '{digits}' is typed into the text; use a helper such as "
+                           "value('…') so that a data update changes it too")
+    return out

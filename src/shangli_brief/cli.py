@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder of templates searched before the workspace's and the built-in ones")
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    n = sub.add_parser("init", help="write a small workspace to start from",
+                       description="Write a workspace (a spec, a template override, a theme, a data "
+                                   "file and a README) that builds at once with `shangli-brief build`.")
+    n.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     f = sub.add_parser("fonts", help="show the font chosen for each font role",
                        description="For each font role: the file the PDF embeds and the name the DOCX asks for.")
     f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
@@ -166,7 +172,7 @@ def _report(errors, debug: bool) -> None:
 
 
 def cmd_check(args) -> int:
-    from .build import Workspace, check_spec
+    from .build import Workspace, check_spec, typed_figure_warnings
     workspace = Workspace(tuple(args.templates))
     problems = 0
     seen: set[str] = set()
@@ -176,6 +182,10 @@ def cmd_check(args) -> int:
                 seen.add(str(err))
                 problems += 1
                 print(f"error: {err}", file=sys.stderr)
+        for warning in typed_figure_warnings(path, workspace):
+            if warning not in seen:
+                seen.add(warning)
+                print(f"warning: {warning}", file=sys.stderr)
     if problems:
         print(f"{problems} problem(s) found", file=sys.stderr)
         return 2
@@ -226,9 +236,10 @@ def cmd_sections(args) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    for row in rows:
+    for row, info in zip(rows, catalogue.sections().values()):
+        where = "built-in" if info.builtin else "your template"
         print(f"{row['name']:16} {row['title']}")
-        print(f"{'':16} template: {row['template']}")
+        print(f"{'':16} template: {row['template']} ({where})")
         print(f"{'':16} indicators: {', '.join(row['indicators']) or '—'}")
     return 0
 
@@ -259,7 +270,22 @@ def cmd_fonts(args) -> int:
     return 1 if missing else 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "indicators": cmd_indicators,
+def cmd_init(args) -> int:
+    import shutil
+    from importlib import resources
+    target = Path(args.folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(f"'{args.folder}' exists and is not an empty folder; name a new folder")
+    skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
+    shutil.copytree(skeleton, target, dirs_exist_ok=True)
+    (target / "out").mkdir(exist_ok=True)
+    for path in sorted(p for p in target.rglob("*") if p.is_file()):
+        print(path)
+    print(f"next: cd {args.folder} && shangli-brief build", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "build": cmd_build, "check": cmd_check, "indicators": cmd_indicators,
             "sections": cmd_sections, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover

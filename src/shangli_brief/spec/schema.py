@@ -26,8 +26,6 @@ TOP_KEYS = {
 }
 # Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
 NOT_YET = {
-    "theme": "themes arrive with the customisation issue",
-    "reference_docx": "reference Word files arrive with the customisation issue",
     "draft": "the draft watermark arrives with the production-runs issue",
 }
 CHART_KINDS = ("bar", "hbar", "line")
@@ -94,6 +92,8 @@ class Spec:
     formats: tuple[str, ...] = FORMATS
     data: list[tuple[str, Location]] = field(default_factory=list)
     templates: list[tuple[str, Location]] = field(default_factory=list)  # folders searched first
+    theme: tuple[str, Location] | None = None           # a theme file merged over the layout's
+    reference_docx: tuple[str, Location] | None = None  # a Word file whose styles and pages win
     entries: list[Entry] = field(default_factory=list)
     closing: Closing | None = None
     sources: bool = False      # an appendix listing every figure cited, with its source
@@ -239,6 +239,12 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
 
     if data.get("data") is not None:
         spec.data = c.text_list(data["data"], ("data",))
+
+    for key in ("theme", "reference_docx"):
+        if data.get(key) is not None:
+            value = c.text(data, (key,))
+            if value:
+                setattr(spec, key, (value, c.m.where((key,))))
 
     if data.get("templates") is not None:
         spec.templates = c.text_list(data["templates"], ("templates",))

@@ -100,6 +100,7 @@ class Theme:
                                      spec.get("file"))
                       for role, spec in data["fonts"].items()}
         self.glyph_fallback = tuple(data.get("glyph_fallback", ()))
+        self.reference_docx = data.get("reference_docx")  # a Word file whose styles and pages win
         self.styles = {name: self._style(name, spec) for name, spec in data["styles"].items()}
 
     def color(self, name_or_hex: str) -> str:
@@ -152,8 +153,25 @@ def _builtin(name: str) -> dict:
     return _merge(_builtin(base), data) if base else data
 
 
-def load_theme(layout: str) -> Theme:
-    return Theme(layout, _builtin(layout))
+def load_theme(layout: str, user_file: str | None = None, named_at=None) -> Theme:
+    """The layout's built-in theme, with a user's theme file merged over it."""
+    if user_file is None:
+        return Theme(layout, _builtin(layout))
+    from pathlib import Path
+
+    from ..yamlfile import load_yaml
+    from .schema import validate
+    if not Path(user_file).is_file():
+        raise InputError(f"theme file '{user_file}' not found; paths in a spec are relative to the "
+                         "workspace (the folder holding briefs/)", named_at, "theme")
+    base = _builtin(layout)
+    doc = load_yaml(user_file, "theme file")
+    data = _merge(base, validate(doc, base))
+    if data.get("reference_docx"):
+        reference = Path(data["reference_docx"])
+        if not reference.is_absolute():
+            data["reference_docx"] = str(Path(user_file).parent / reference)
+    return Theme(f"{layout}+{user_file}", data)
 
 
 class HeadingNumberer:

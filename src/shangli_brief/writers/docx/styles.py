@@ -29,9 +29,12 @@ WORD_STYLES = {
 CHARACTER_STYLES = {"strong", "emphasis"}
 
 
-def install_styles(document, theme: Theme) -> None:
+def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
+    """Our styles from the theme. With `keep_existing` (a reference Word file), the styles that
+    file defines win and only the missing ones are added."""
     styles = document.styles
-    _doc_defaults(document, theme)
+    if not keep_existing:
+        _doc_defaults(document, theme)
     for name, word_name in WORD_STYLES.items():
         if name not in theme.styles:
             continue  # a style only the other layout uses (the report's cover, say)
@@ -39,6 +42,8 @@ def install_styles(document, theme: Theme) -> None:
         kind = WD_STYLE_TYPE.CHARACTER if name in CHARACTER_STYLES else WD_STYLE_TYPE.PARAGRAPH
         try:
             style = styles[word_name]
+            if keep_existing:
+                continue
         except KeyError:
             style = styles.add_style(word_name, kind)
             if kind == WD_STYLE_TYPE.PARAGRAPH and word_name != "Normal":

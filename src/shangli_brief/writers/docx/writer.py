@@ -25,13 +25,16 @@ def write(doc: model.Document, theme: Theme, path: str) -> Written:
 class DocxWriter:
     def __init__(self, doc: model.Document, theme: Theme):
         self.doc, self.theme = doc, theme
-        self.document = docx.Document()
+        # A reference Word file (the office letterhead) gives styles, page setup, headers and
+        # footers, as pandoc's --reference-doc does; its body is replaced by the brief.
+        self.reference = theme.reference_docx
+        self.document = docx.Document(self.reference) if self.reference else docx.Document()
         self.numberer = HeadingNumberer(theme)
         self._style_cache: dict = {}
-        # The default template starts with one empty paragraph; we fill the body ourselves.
         body = self.document.element.body
-        for p in list(body.iterchildren(docx.oxml.ns.qn("w:p"))):
-            body.remove(p)
+        for child in list(body):
+            if child.tag != docx.oxml.ns.qn("w:sectPr"):
+                body.remove(child)
 
     def _styles_by_name(self, word_name: str):
         # python-docx looks styles up by a linear search; a brief asks thousands of times.
@@ -47,8 +50,9 @@ class DocxWriter:
         paragraph._p.get_or_add_pPr().style = self.style(theme_style).style_id
 
     def write(self, path: str) -> None:
-        install_styles(self.document, self.theme)
-        self._page_setup()
+        install_styles(self.document, self.theme, keep_existing=bool(self.reference))
+        if not self.reference:
+            self._page_setup()
         self._properties()
         self._front()
         for block in self.doc.blocks:

@@ -1,0 +1,137 @@
+"""Validation of a user's theme file, with the same file:line:col errors as specs.
+
+A theme file is merged over the layout's built-in theme; it names only what it changes:
+
+    styles:
+      body: {size: 小三, color: "#1F1F1F"}
+    colors: {red: "#C00000"}
+    fonts:
+      body: {docx: 仿宋, file: /usr/share/fonts/office/fangsong.ttf}
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import ErrorList, InputError, did_you_mean
+from ..yamlfile import MarkedYAML, key_path_text
+from .theme import SIZE_NAMES, size_pt
+
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+ALIGNS = ("left", "center", "right", "justify")
+STYLE_KEYS = {"font": str, "size": "size", "align": ALIGNS, "indent_chars": float, "bold": bool,
+              "color": "color", "leading": float, "space_before": float, "space_after": float}
+FONT_KEYS = {"docx": str, "pdf": list, "convert": list, "fallback": list, "file": str}
+SECTIONS = {
+    "page": {"width_mm": float, "height_mm": float, "margin_top_mm": float, "margin_bottom_mm": float,
+             "margin_left_mm": float, "margin_right_mm": float, "page_number_gap_mm": float},
+    "grid": {"lines": int, "chars": int},
+    "masthead": {"name": str, "rule_pt": float},
+    "closing_rules": {"outer_pt": float, "inner_pt": float},
+    "list_marks": {"bullet": str, "ordered": str},
+}
+TOP = {"page", "grid", "fonts", "latin_font", "colors", "chart_colors", "heading_numbers", "list_marks",
+       "styles", "masthead", "closing_rules", "glyph_fallback", "reference_docx"}
+
+
+def validate(doc: MarkedYAML, base: dict) -> dict:
+    """The theme file's data, checked against what the built-in theme `base` knows."""
+    errors: list[InputError] = []
+
+    def fail(path, message, at_key=False):
+        where = doc.key_where(path) if at_key else doc.where(path)
+        errors.append(InputError(message, where, key_path_text(path)))
+
+    def unknown(mapping, allowed, path):
+        for key in mapping:
+            if key not in allowed:
+                fail(path + (key,), f"unknown key '{key}'" + did_you_mean(key, allowed), at_key=True)
+
+    def check(value, kind, path):
+        if kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return ok or fail(path, "expected a number")
+        if kind is int:
+            return (isinstance(value, int) and not isinstance(value, bool)) or fail(path, "expected a whole number")
+        if kind is bool:
+            return isinstance(value, bool) or fail(path, "expected true or false")
+        if kind is str:
+            return isinstance(value, str) or fail(path, "expected text")
+        if kind is list:
+            return (isinstance(value, list) and all(isinstance(v, str) for v in value)) or \
+                fail(path, "expected a list of names")
+        if kind == "size":
+            try:
+                size_pt(value)
+                return True
+            except ValueError:
+                return fail(path, f"size '{value}' is not a number of points or a size name "
+                                  f"({'、'.join(SIZE_NAMES)})")
+        if kind == "color":
+            return (isinstance(value, str) and (HEX.match(value) or value in colors)) or \
+                fail(path, f"colour '{value}' is not #RRGGBB or a colour name of the theme "
+                           f"({', '.join(sorted(colors))})")
+        if isinstance(kind, tuple):
+            return value in kind or fail(path, f"must be one of {', '.join(kind)}" + did_you_mean(str(value), kind))
+        raise AssertionError(kind)
+
+    data = doc.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("a theme file is a mapping (styles:, colors:, fonts:, page: …)", doc.where(()))
+    unknown(data, TOP, ())
+    colors = dict(base.get("colors", {}))
+    for name, value in (data.get("colors") or {}).items():
+        if not (isinstance(value, str) and HEX.match(value)):
+            fail(("colors", name), f"colour '{value}' is not #RRGGBB")
+        colors[name] = value
+    for section, keys in SECTIONS.items():
+        if section in data:
+            if not isinstance(data[section], dict):
+                fail((section,), "expected a mapping")
+                continue
+            unknown(data[section], keys, (section,))
+            for key, value in data[section].items():
+                if key in keys:
+                    check(value, keys[key], (section, key))
+    roles = set(base.get("fonts", {})) | set(data.get("fonts") or {})
+    for role, spec in (data.get("fonts") or {}).items():
+        if not isinstance(spec, dict):
+            fail(("fonts", role), "a font role is a mapping: {docx: 黑体, file: /path/font.ttf}")
+            continue
+        unknown(spec, FONT_KEYS, ("fonts", role))
+        for key, value in spec.items():
+            if key in FONT_KEYS:
+                check(value, FONT_KEYS[key], ("fonts", role, key))
+        if role not in base.get("fonts", {}) and "docx" not in spec:
+            fail(("fonts", role), f"the new font role '{role}' needs a docx name")
+    for name, spec in (data.get("styles") or {}).items():
+        if name not in base.get("styles", {}):
+            fail(("styles", name), f"unknown style '{name}'" + did_you_mean(name, base.get("styles", {})),
+                 at_key=True)
+            continue
+        if not isinstance(spec, dict):
+            fail(("styles", name), "a style is a mapping: {size: 三号, color: \"#000000\"}")
+            continue
+        unknown(spec, STYLE_KEYS, ("styles", name))
+        for key, value in spec.items():
+            if key not in STYLE_KEYS:
+                continue
+            if key == "font" and value not in roles:
+                fail(("styles", name, key), f"unknown font role '{value}'" + did_you_mean(str(value), roles))
+            elif key != "font":
+                check(value, STYLE_KEYS[key], ("styles", name, key))
+    for key in ("chart_colors", "glyph_fallback", "heading_numbers"):
+        if key in data:
+            check(data[key], list, (key,))
+    if "heading_numbers" in data and isinstance(data["heading_numbers"], list) and len(data["heading_numbers"]) != 4:
+        fail(("heading_numbers",), "give four patterns, one per heading level, e.g. [\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]")
+    for i, value in enumerate(data.get("chart_colors") or []):
+        check(value, "color", ("chart_colors", i))
+    for key in ("latin_font", "reference_docx"):
+        if key in data:
+            check(data[key], str, (key,))
+    if errors:
+        errors.sort(key=lambda e: (e.location.line or 0, e.location.col or 0))  # in file order
+        raise ErrorList(errors)
+    return data
