@@ -3,8 +3,9 @@ renamed only when every format of a brief succeeded, so a failed build leaves no
 and never replaces an earlier good one."""
 from __future__ import annotations
 
+import hashlib
+import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ class OutputFile:
     format: str
     pages: int | None
     size: int
+    sha256: str
 
 
 class Workspace:
@@ -90,36 +92,52 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
     except OSError as e:
         raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
 
-    temps: dict[str, tuple[Path, Path]] = {}
-    results = []
+    if not os.access(out_dir, os.W_OK):
+        raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
+    # Render every format in memory first: a failure or a kill leaves the folder untouched.
+    rendered = []
+    for fmt in wanted:
+        buffer = io.BytesIO()
+        written = writer_for(fmt)(doc, theme, buffer)
+        rendered.append((fmt, written.pages, buffer.getvalue()))
+    outputs = []
+    for fmt, pages, data in rendered:
+        final = out_dir / f"{spec.name}.{fmt}"
+        try:
+            publish(final, data)
+        except OSError as e:
+            raise BuildError(f"cannot write {final.name}: {e.strerror or e}", Location(str(out_dir))) from None
+        outputs.append(OutputFile(final, fmt, pages, len(data), hashlib.sha256(data).hexdigest()))
+    return outputs
+
+
+def publish(final: Path, data: bytes) -> None:
+    """Write a file so that readers only ever see the old file or the whole new one. The bytes go
+    to an unnamed file in the same folder (O_TMPFILE: nothing is left if the process is killed),
+    which is then given a name and renamed over the old file."""
+    folder = final.parent
+    temp = folder / f".{final.name}.{os.getpid()}.part"
     try:
-        for fmt in wanted:
-            final = out_dir / f"{spec.name}.{fmt}"
-            try:
-                handle, temp = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=f".{fmt}.part",
-                                                dir=out_dir)
-                os.close(handle)
-            except OSError as e:
-                raise BuildError(f"cannot write to the output folder: {e.strerror}",
-                                 Location(str(out_dir))) from None
-            temps[fmt] = (Path(temp), final)
-            written = writer_for(fmt)(doc, theme, temp)
-            results.append((fmt, written.pages))
-        outputs = []
-        for fmt, pages in results:
-            temp, final = temps[fmt]
-            os.chmod(temp, 0o644)
-            os.replace(temp, final)
-            outputs.append(OutputFile(final, fmt, pages, final.stat().st_size))
-        return outputs
-    except (BriefError, ErrorList):
-        raise
-    except OSError as e:
-        raise BuildError(f"cannot write {spec.name}: {e.strerror or e}", Location(str(out_dir))) from None
+        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    except (AttributeError, OSError):  # no O_TMPFILE here: a named temporary file instead
+        fd = None
+    folder_fd = os.open(folder, os.O_RDONLY)
+    try:
+        if fd is not None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            # linkat(…, AT_SYMLINK_FOLLOW): give the unnamed file a name in its folder
+            os.link(f"/proc/self/fd/{fd}", temp.name, dst_dir_fd=folder_fd, follow_symlinks=True)
+        else:
+            temp.write_bytes(data)
+        os.replace(temp, final)
     finally:
-        for temp, _ in temps.values():
-            if temp.exists():
-                temp.unlink()
+        for descriptor in (fd, folder_fd):
+            if descriptor is not None:
+                os.close(descriptor)
+        if temp.exists():
+            temp.unlink()
 
 
 def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:

@@ -1,6 +1,10 @@
 """The PDF writer: a visitor turning model blocks into ReportLab flowables on A4 pages."""
 from __future__ import annotations
 
+import datetime as _dt
+import os
+from contextlib import contextmanager
+
 from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Spacer,
                                 Table, TableStyle)
 from reportlab.platypus.flowables import Flowable, HRFlowable
@@ -22,6 +26,22 @@ def styles_for(theme: Theme) -> PdfStyles:
     return _styles_cache[theme.name]
 
 
+@contextmanager
+def _document_date(date):
+    """ReportLab dates the PDF from SOURCE_DATE_EPOCH when set: the document's own date, so the
+    same inputs give the same bytes."""
+    epoch = int(_dt.datetime.combine(date, _dt.time(0, 0), _dt.timezone.utc).timestamp())
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 class _PushToBottom(Flowable):
     """Empty space that fills the frame but for `reserved` points at its foot."""
 
@@ -37,8 +57,9 @@ class _PushToBottom(Flowable):
         pass
 
 
-def write(doc: model.Document, theme: Theme, path: str) -> Written:
-    return PdfWriter(doc, theme).write(path)
+def write(doc: model.Document, theme: Theme, target) -> Written:
+    """Write the PDF to a path or a binary stream."""
+    return PdfWriter(doc, theme).write(target)
 
 
 class PdfWriter:
@@ -57,13 +78,16 @@ class PdfWriter:
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
             bottomMargin=t.margin_bottom, title=self.doc.title, author=self.doc.issuer or "",
             subject=self.doc.subtitle or "", creator="shangli-brief",
+            keywords=[b.text for b in self.doc.blocks if isinstance(b, model.Heading) and b.level == 1],
+            invariant=True,  # fixed document ID; the date comes from the document (below)
             # The canvas starts in our body face, so no unembedded Helvetica is referenced.
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
         template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title).templates(report))
         story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
         story += self._closing()
-        template.build(story)
+        with _document_date(self.doc.date):
+            template.build(story)
         return Written(pages=template.page)
 
     def _contents_titles(self) -> list[str]:
