@@ -157,7 +157,7 @@ def test_init_writes_a_workspace_that_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     built = run_cli("build", cwd=target)
     assert built.returncode == 0, built.stderr
-    assert {p.name for p in (target / "out").iterdir()} == {"example.docx", "example.pdf"}
+    assert {p.name for p in (target / "out").iterdir()} == {"example.docx", "example.pdf", "manifest.json"}
     text = pdf_text(target / "out" / "example.pdf")
     assert "上栗县发展改革工作简报" in text and "突破210亿元" in text   # theme, override, data
     again = run_cli("init", target)

@@ -106,7 +106,7 @@ def test_failed_build_keeps_earlier_good_output(workspace):
     spec.write_text("title: 好的\nsections:\n  - section: health\n", "utf-8")
     assert run_cli("build", cwd=workspace).returncode == 0
     before = {p.name: p.read_bytes() for p in (workspace / "out").iterdir()}
-    assert set(before) == {"b.docx", "b.pdf"}
+    assert set(before) == {"b.docx", "b.pdf", "manifest.json"}
     spec.write_text("title: 坏的\nsections:\n  - section: health\n  - text: '{{ value(\"x.y\") }}'\n",
                     "utf-8")
     assert run_cli("build", cwd=workspace).returncode == 2

@@ -83,7 +83,11 @@ class Workspace:
 
 def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
                workspace: Workspace) -> list[OutputFile]:
-    spec = load_spec(spec_path)
+    return build(load_spec(spec_path), out_dir, formats, workspace)
+
+
+def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
+          workspace: Workspace) -> list[OutputFile]:
     doc = workspace.document(spec)
     theme = workspace.theme(spec)
     wanted = formats or spec.formats

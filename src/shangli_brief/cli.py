@@ -5,7 +5,6 @@ import argparse
 import json
 import os
 import sys
-import time
 import traceback
 from pathlib import Path
 
@@ -39,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help="a folder of templates searched before the workspace's and the built-in ones")
+    b.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="worker processes for several specs (default: one per core)")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
@@ -133,42 +134,64 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args) -> int:
-    from .build import Workspace, build_spec
+    from . import batch
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
-    workspace = Workspace(tuple(args.templates))
-    failures: list[BriefError] = []
-    for path in paths:
-        start = time.perf_counter()
-        try:
-            outputs = build_spec(path, Path(args.out), formats, workspace)
-        except ErrorList as e:
-            failures += e.errors
-            _report(e.errors, args.debug)
-            continue
-        except BriefError as e:
-            failures.append(e)
-            _report([e], args.debug)
-            continue
-        took = time.perf_counter() - start
-        for out in outputs:
-            pages = f"{out.pages} pages" if out.pages is not None else "        "
-            print(f"{out.path}  {pages:>9}  {_human(out.size):>7}")
+    jobs = args.jobs or min(os.cpu_count() or 1, len(paths))
+    if jobs < 1:
+        raise InputError("--jobs takes a number of worker processes, 1 or more")
+    progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
+    results, failed = [], []
+    for result in batch.run(paths, Path(args.out), formats, tuple(Path(d) for d in args.templates), jobs):
+        results.append(result)
+        if progress:
+            progress.clear()
+        for message, _, trace in result.errors:
+            if args.debug:
+                print(trace, file=sys.stderr, end="")
+            print(f"error: {message}", file=sys.stderr)
+        if result.errors:
+            failed.append(result)
+        for out in result.outputs:
+            pages = f"{out.pages} pages" if out.pages is not None else ""
+            print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
+        if progress:
+            progress.step(result.spec)
+    if progress:
+        progress.clear()
+    batch.write_manifest(Path(args.out), results)
+    if not failed:
         if len(paths) > 1:
-            print(f"  built {path} in {took:.2f} s", file=sys.stderr)
-    if failures:
-        if len(paths) > 1:
-            print(f"{len(failures)} problem(s); nothing was written for the failing specs",
-                  file=sys.stderr)
-        return max(e.exit_code for e in failures)
-    return 0
+            seconds = sum(r.seconds for r in results)
+            print(f"built {len(paths)} briefs ({seconds:.1f} s of work on {jobs} worker(s))", file=sys.stderr)
+        return 0
+    if len(paths) == 1:  # one spec: 2 for wrong input, 1 for a failed build, as for any command
+        return max(code for _, code, _ in failed[0].errors)
+    print(f"{len(failed)} of {len(paths)} briefs failed: "
+          f"{', '.join(str(r.spec) for r in failed)}; the others were built", file=sys.stderr)
+    return 1
 
 
-def _report(errors, debug: bool) -> None:
-    for err in errors:
-        if debug:
-            traceback.print_exception(err)
-        print(f"error: {err}", file=sys.stderr)
+class Progress:
+    """A one-line progress bar on the terminal's standard error (never in a pipe or CI log)."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.show("")
+
+    def show(self, label: str) -> None:
+        width = 24
+        filled = width * self.done // self.total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {label}"[:100])
+        sys.stderr.flush()
+
+    def step(self, spec) -> None:
+        self.done += 1
+        self.show(Path(spec).name)
+
+    def clear(self) -> None:
+        sys.stderr.write("\r" + " " * 100 + "\r")
+        sys.stderr.flush()
 
 
 def cmd_check(args) -> int:
