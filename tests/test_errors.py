@@ -31,9 +31,9 @@ CASES = {
                        "      {{ value('fireworks.outpt') }}\n",
                        "briefs/b.yaml:6: unknown indicator 'fireworks.outpt' (did you mean "
                        "'fireworks.output'?)"),
-    "not yet supported": ("title: x\ndraft: true\nsections:\n  - section: fireworks\n",
-                          "briefs/b.yaml:2:1: draft: not supported yet: the draft watermark arrives "
-                          "with the production-runs issue"),
+    "draft not true or false": ("title: x\ndraft: maybe\nsections:\n  - section: fireworks\n",
+                                "briefs/b.yaml:2:8: draft: draft takes true or false (true: "
+                                "征求意见稿 across every page)"),
     "line chart with one period": (
         "title: x\nsections:\n  - chart:\n      kind: line\n      title: t\n"
         "      indicators: [fireworks.cluster_output]\n",

@@ -16,6 +16,7 @@ from . import __version__
 from .build import OutputFile, Workspace, build, publish
 from .errors import BriefError, ErrorList
 from .spec import load_spec
+from .writers import WriteOptions
 
 MANIFEST = "manifest.json"
 
@@ -37,7 +38,8 @@ def _init_worker(template_dirs: tuple[Path, ...]) -> None:
     _workspace = Workspace(template_dirs)
 
 
-def build_one(path: Path, out_dir: Path, formats, template_dirs=()) -> SpecResult:
+def build_one(path: Path, out_dir: Path, formats, template_dirs=(),
+              options: WriteOptions = WriteOptions()) -> SpecResult:
     """Build one spec, never raising: problems come back in the result (worker processes cannot
     send our exceptions back with their locations)."""
     global _workspace
@@ -47,7 +49,7 @@ def build_one(path: Path, out_dir: Path, formats, template_dirs=()) -> SpecResul
     result = SpecResult(Path(path))
     try:
         spec = load_spec(path)
-        result.outputs = build(spec, Path(out_dir), formats, _workspace)
+        result.outputs = build(spec, Path(out_dir), formats, _workspace, options)
         result.inputs = _inputs(spec)
     except ErrorList as e:
         result.errors = [(str(err), err.exit_code, _trace(err)) for err in e.errors]
@@ -61,17 +63,18 @@ def _trace(error: BaseException) -> str:
     return "".join(traceback.format_exception(error))
 
 
-def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int = 1):
+def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int = 1,
+        options: WriteOptions = WriteOptions()):
     """Yield a SpecResult per spec as each finishes."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield build_one(path, out_dir, formats, template_dirs)
+            yield build_one(path, out_dir, formats, template_dirs, options)
         return
     # fork: workers start with the imported modules, then load fonts and templates once each
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(tuple(template_dirs),)) as pool:
-        futures = [pool.submit(build_one, path, out_dir, formats) for path in paths]
+        futures = [pool.submit(build_one, path, out_dir, formats, (), options) for path in paths]
         for future in as_completed(futures):
             yield future.result()
 

@@ -16,7 +16,7 @@ from .narrative.templates import SectionCatalogue, make_environment
 from .resolve import resolve
 from .spec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
-from .writers import writer_for
+from .writers import WriteOptions, writer_for
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,12 @@ class Workspace:
 
 
 def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
-               workspace: Workspace) -> list[OutputFile]:
-    return build(load_spec(spec_path), out_dir, formats, workspace)
+               workspace: Workspace, options: WriteOptions = WriteOptions()) -> list[OutputFile]:
+    return build(load_spec(spec_path), out_dir, formats, workspace, options)
 
 
 def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
-          workspace: Workspace) -> list[OutputFile]:
+          workspace: Workspace, options: WriteOptions = WriteOptions()) -> list[OutputFile]:
     doc = workspace.document(spec)
     theme = workspace.theme(spec)
     wanted = formats or spec.formats
@@ -102,7 +102,7 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     rendered = []
     for fmt in wanted:
         buffer = io.BytesIO()
-        written = writer_for(fmt)(doc, theme, buffer)
+        written = writer_for(fmt)(doc, theme, buffer, options)
         rendered.append((fmt, written.pages, buffer.getvalue()))
     outputs = []
     for fmt, pages, data in rendered:

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder of templates searched before the workspace's and the built-in ones")
     b.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="worker processes for several specs (default: one per core)")
+    b.add_argument("--print", action="store_true", dest="duplex",
+                   help="for duplex printing: blank pages so that each part (contents, body, "
+                        "附件) starts on a right-hand page")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
@@ -135,6 +138,7 @@ def _human(size: int) -> str:
 
 def cmd_build(args) -> int:
     from . import batch
+    from .writers import WriteOptions
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
     jobs = args.jobs or min(os.cpu_count() or 1, len(paths))
@@ -142,7 +146,9 @@ def cmd_build(args) -> int:
         raise InputError("--jobs takes a number of worker processes, 1 or more")
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
     results, failed = [], []
-    for result in batch.run(paths, Path(args.out), formats, tuple(Path(d) for d in args.templates), jobs):
+    options = WriteOptions(duplex=args.duplex)
+    for result in batch.run(paths, Path(args.out), formats, tuple(Path(d) for d in args.templates),
+                            jobs, options):
         results.append(result)
         if progress:
             progress.clear()

@@ -112,6 +112,7 @@ class FigurePanel:
 @dataclass
 class PageBreak:
     origin: Location | None = None
+    new_part: bool = False   # a part (附件) that starts on a right-hand page when printing duplex
 
 
 Block = Heading | Paragraph | ListBlock | Table | Chart | FigurePanel | PageBreak
@@ -147,6 +148,7 @@ class Document:
     issuer: str | None = None
     issue: int | None = None
     closing: Closing | None = None
+    draft: bool = False               # 征求意见稿 across every page
     blocks: list[Block] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     source_file: str | None = None
@@ -198,5 +200,5 @@ def _dump_block(block) -> list[str]:
         out += [f"  {f.label} = {f.value} ({f.period})" for f in block.items]
         return out + [f"  sources: {'；'.join(block.sources)}"]
     if isinstance(block, PageBreak):
-        return ["page-break"]
+        return ["page-break (new part)" if block.new_part else "page-break"]
     raise TypeError(f"unknown block type {type(block).__name__}")

@@ -47,7 +47,7 @@ def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docume
 
     doc = Document(title=spec.title, layout=spec.layout, date=spec.date or build_date(),
                    subtitle=spec.subtitle, issuer=spec.issuer, issue=spec.issue,
-                   closing=spec.closing, source_file=str(spec.path))
+                   closing=spec.closing, draft=spec.draft, source_file=str(spec.path))
     helpers = Helpers(dataset, period, spec.compare, doc.citations)
     context = helpers.context() | {"title": spec.title, "layout": spec.layout}
     tables = _TableMaker(dataset, period, spec.compare, doc.citations)
@@ -245,7 +245,7 @@ class _TableMaker:
                       appendix=True)
         intro = Paragraph([Run("本附件列出正文、表格和图表引用的每一项数据，注明所属时期、数值及其出处，"
                                "便于核对。")])
-        return [PageBreak(), Heading(1, "附件　引用数据来源", numbered=False), intro, table]
+        return [PageBreak(new_part=True), Heading(1, "附件　引用数据来源", numbered=False), intro, table]
 
     def figures(self, entry: FiguresEntry, index: int) -> FigurePanel:
         indicators = self._indicators(entry.indicators, index, "figures")

@@ -48,7 +48,14 @@ def read_text(path: str | Path, what: str) -> str:
         raise InputError("not UTF-8 text; save the file as UTF-8", Location(str(path), line)) from None
 
 
+MAX_BYTES = 1_000_000   # a spec, theme or data file is a few kilobytes; refuse runaway input
+MAX_VALUES = 100_000    # values after expanding aliases (a "billion laughs" file stops here)
+
+
 def parse_yaml(text: str, file: str) -> MarkedYAML:
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise InputError(f"the file is larger than {MAX_BYTES // 1_000_000} MB; is it the right file?",
+                         Location(file))
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -78,6 +85,9 @@ def _loc(file: str, node) -> Location:
 
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
+    if len(marked._values) > MAX_VALUES:
+        raise InputError(f"more than {MAX_VALUES} values (aliases that expand too far?); "
+                         "write the values out instead", _loc(marked.file, node))
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         # A block of text (`text: |`) starts on the line after its indicator.
         marked._values[path] = Location(marked.file, node.start_mark.line + 2)

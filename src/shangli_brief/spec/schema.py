@@ -25,9 +25,7 @@ TOP_KEYS = {
     "closing": False, "templates": False,
 }
 # Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
-NOT_YET = {
-    "draft": "the draft watermark arrives with the production-runs issue",
-}
+NOT_YET: dict[str, str] = {}  # contract keys whose feature has not landed: none left
 CHART_KINDS = ("bar", "hbar", "line")
 CLOSING_KEYS = ("report", "send", "distribute", "copies")
 
@@ -97,6 +95,7 @@ class Spec:
     entries: list[Entry] = field(default_factory=list)
     closing: Closing | None = None
     sources: bool = False      # an appendix listing every figure cited, with its source
+    draft: bool = False        # 征求意见稿 across every page
     marked: MarkedYAML | None = None
 
     @property
@@ -257,11 +256,13 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
     if data.get("closing") is not None:
         spec.closing = _closing(c, data["closing"])
 
-    if data.get("sources") is not None:
-        if isinstance(data["sources"], bool):
-            spec.sources = data["sources"]
-        else:
-            c.fail(("sources",), "sources takes true or false (true: an appendix of every figure cited)")
+    for key, what in (("sources", "an appendix of every figure cited"),
+                      ("draft", "征求意见稿 across every page")):
+        if data.get(key) is not None:
+            if isinstance(data[key], bool):
+                setattr(spec, key, data[key])
+            else:
+                c.fail((key,), f"{key} takes true or false (true: {what})")
 
     return spec, c.errors
 

@@ -9,6 +9,11 @@ class Written:
     pages: int | None   # None where the format has no fixed pages (DOCX)
 
 
+@dataclass(frozen=True)
+class WriteOptions:
+    duplex: bool = False  # --print: new parts start on a right-hand (odd) page
+
+
 def writer_for(fmt: str):
     # Imported on demand: a DOCX-only build never loads ReportLab, and the reverse.
     if fmt == "docx":

@@ -16,15 +16,15 @@ from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import Written, caption, chinese_date, table_column_widths, title_text
+from .. import WriteOptions, Written, caption, chinese_date, table_column_widths, title_text
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles
 
 
-def write(doc: model.Document, theme: Theme, target) -> Written:
+def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
     """Write the DOCX to a path or a binary stream."""
     buffer = io.BytesIO()
-    DocxWriter(doc, theme).write(buffer)
+    DocxWriter(doc, theme, options).write(buffer)
     data = reproducible_zip(buffer.getvalue(), doc.date)
     if hasattr(target, "write"):
         target.write(data)
@@ -50,8 +50,8 @@ def reproducible_zip(data: bytes, date) -> bytes:
 
 
 class DocxWriter:
-    def __init__(self, doc: model.Document, theme: Theme):
-        self.doc, self.theme = doc, theme
+    def __init__(self, doc: model.Document, theme: Theme, options: WriteOptions = WriteOptions()):
+        self.doc, self.theme, self.options = doc, theme, options
         # A reference Word file (the office letterhead) gives styles, page setup, headers and
         # footers, as pandoc's --reference-doc does; its body is replaced by the brief.
         self.reference = theme.reference_docx
@@ -112,6 +112,15 @@ class DocxWriter:
                 self.apply(p, "running_header")
                 p.add_run(self.doc.title)
                 ooxml.border(p._p.get_or_add_pPr(), {"bottom": (0.6, t.color("accent"))})
+        if self.doc.draft:  # 征求意见稿 at the head of every page
+            for header in (section.header, section.even_page_header, section.first_page_header):
+                header.is_linked_to_previous = False
+                first = header.paragraphs[0]
+                p = header.add_paragraph() if first.text else first
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                run = p.add_run("征求意见稿")
+                run.font.color.rgb = docx.shared.RGBColor.from_string(t.color("red").lstrip("#"))
+                run.font.size = Pt(t.style("page_number").size)
 
     def _footer(self, footer, align) -> None:
         footer.is_linked_to_previous = False
@@ -268,7 +277,11 @@ class DocxWriter:
             self.para([model.Run(mark)] + item, "list")
 
     def visit_PageBreak(self, block: model.PageBreak) -> None:
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if block.new_part and self.options.duplex:
+            # An odd-page section break: Word and WPS insert the blank page when printing.
+            self.document.add_section(WD_SECTION.ODD_PAGE)
+        else:
+            self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _caption(self, title: str) -> None:
         p = self.para(title, "caption")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageBreak,
+                                PageTemplate)
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import DocIf
 
 from ...theme import Theme
 from .linebreak import install as install_char_spacing
@@ -29,7 +32,12 @@ class BriefDocTemplate(BaseDocTemplate):
         self._bookmarks = 0
         self._outline_level = 0
 
+    def beforePage(self):
+        self.page_has_content = False  # a blank page (duplex printing) gets no page number
+
     def afterFlowable(self, flowable):
+        if not isinstance(flowable, (DocIf, CondPageBreak, PageBreak, ActionFlowable)):  # not content
+            self.page_has_content = True
         mark = getattr(flowable, "outline", None)
         if mark is None:
             return
@@ -106,21 +114,39 @@ class Contents(Flowable):
 class PageDecorator:
     """Draws what every page carries besides its text: page number, running header, cover band."""
 
-    def __init__(self, theme: Theme, styles, title: str):
-        self.theme, self.styles, self.title = theme, styles, title
+    def __init__(self, theme: Theme, styles, title: str, draft: bool = False):
+        self.theme, self.styles, self.title, self.draft = theme, styles, title, draft
 
     def templates(self, report: bool) -> list[PageTemplate]:
         t = self.theme
         frame = lambda name: Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,  # noqa: E731
                                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+        # Page numbers and headers are drawn when a page ends, once it is known not to be blank.
         if not report:
-            return [PageTemplate("page", [frame("body")], onPage=self.numbered)]
+            return [PageTemplate("page", [frame("body")], onPage=self.start, onPageEnd=self.numbered)]
         return [PageTemplate("cover", [frame("cover")], onPage=self.cover),
-                PageTemplate("contents", [frame("contents")], onPage=self.numbered),
-                PageTemplate("body", [frame("body")], onPage=self.body)]
+                PageTemplate("contents", [frame("contents")], onPage=self.start, onPageEnd=self.numbered),
+                PageTemplate("body", [frame("body")], onPage=self.start, onPageEnd=self.body)]
+
+    def start(self, canvas, document) -> None:
+        install_char_spacing(canvas)
+        if self.draft:
+            self.watermark(canvas)
+
+    def watermark(self, canvas) -> None:
+        """征求意见稿 across the page, light enough to read the text through."""
+        t = self.theme
+        canvas.saveState()
+        canvas.setFillColor(HexColor(t.color("red")), alpha=0.13)
+        canvas.setFont(self.styles.font("title"), 72)
+        canvas.translate(t.page_width / 2, t.page_height / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -24, "征求意见稿")
+        canvas.restoreState()
 
     def numbered(self, canvas, document) -> None:
-        install_char_spacing(canvas)
+        if not getattr(document, "page_has_content", True):
+            return  # a blank page left for duplex printing: no number (GB/T 9704)
         t, style = self.theme, self.theme.style("page_number")
         n = canvas.getPageNumber()
         text = f"— {n} —"
@@ -136,6 +162,8 @@ class PageDecorator:
         canvas.restoreState()
 
     def body(self, canvas, document) -> None:
+        if not getattr(document, "page_has_content", True):
+            return
         self.numbered(canvas, document)
         t, style = self.theme, self.theme.style("running_header")
         y = t.page_height - t.margin_top + 12
@@ -150,7 +178,7 @@ class PageDecorator:
 
     def cover(self, canvas, document) -> None:
         """No page number on the cover; a restrained band of the accent colour above the title."""
-        install_char_spacing(canvas)
+        self.start(canvas, document)
         t = self.theme
         canvas.saveState()
         canvas.setFillColor(HexColor(t.color("accent")))

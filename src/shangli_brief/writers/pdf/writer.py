@@ -7,12 +7,12 @@ from contextlib import contextmanager
 
 from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Spacer,
                                 Table, TableStyle)
-from reportlab.platypus.flowables import Flowable, HRFlowable
+from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 
 from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
-from .. import Written, caption, chinese_date, table_column_widths, title_text
+from .. import WriteOptions, Written, caption, chinese_date, table_column_widths, title_text
 from .linebreak import ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -57,14 +57,14 @@ class _PushToBottom(Flowable):
         pass
 
 
-def write(doc: model.Document, theme: Theme, target) -> Written:
+def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
     """Write the PDF to a path or a binary stream."""
-    return PdfWriter(doc, theme).write(target)
+    return PdfWriter(doc, theme, options).write(target)
 
 
 class PdfWriter:
-    def __init__(self, doc: model.Document, theme: Theme):
-        self.doc, self.theme = doc, theme
+    def __init__(self, doc: model.Document, theme: Theme, options: WriteOptions = WriteOptions()):
+        self.doc, self.theme, self.options = doc, theme, options
         self.styles = styles_for(theme)
         self.numberer = HeadingNumberer(theme)
 
@@ -83,7 +83,7 @@ class PdfWriter:
             # The canvas starts in our body face, so no unembedded Helvetica is referenced.
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
-        template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title).templates(report))
+        template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title, self.doc.draft).templates(report))
         story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
         story += self._closing()
         with _document_date(self.doc.date):
@@ -131,9 +131,16 @@ class PdfWriter:
             out.append(self.para(d.subtitle, "cover_subtitle"))
         out.append(Spacer(1, t.text_height * 0.38))
         out += [self.para(x, "cover_meta") for x in (d.issuer, chinese_date(d.date)) if x]
-        out += [NextPageTemplate("contents"), PageBreak(), self.para("目　录", "contents_title"),
-                self.contents, NextPageTemplate("body"), PageBreak()]
+        out += [NextPageTemplate("contents"), *self._new_part(), self.para("目　录", "contents_title"),
+                self.contents, NextPageTemplate("body"), *self._new_part()]
         return out
+
+    def _new_part(self) -> list:
+        """A page break; for duplex printing, also a blank page when the part would otherwise
+        start on a left-hand (even) page."""
+        if not self.options.duplex:
+            return [PageBreak()]
+        return [PageBreak(), DocIf("doc.page % 2 == 0", [PageBreak()])]
 
     def _masthead(self) -> list:
         d, t = self.doc, self.theme
@@ -209,7 +216,7 @@ class PdfWriter:
         return out
 
     def visit_PageBreak(self, block: model.PageBreak) -> list:
-        return [PageBreak()]
+        return self._new_part() if block.new_part else [PageBreak()]
 
     def _caption(self, title: str) -> list:
         # Caption, header row and a couple of rows on one page; the table itself may split.
