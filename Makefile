@@ -15,6 +15,7 @@ test: system-test $(STAMP)
 
 bench: system-fonts $(STAMP)
 	$(PY) benchmarks/build_time.py
+	$(PY) benchmarks/production.py
 
 # System packages: fonts for `make brief`; fonts plus poppler, qpdf and LibreOffice for `make test`.
 system-fonts:

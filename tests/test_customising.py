@@ -174,3 +174,13 @@ def test_check_warns_about_typed_figures(workspace):
     assert result.returncode == 0
     assert ("warning: templates/sections/health.md.j2:2: '12' is typed into the text; use a helper "
             "such as value('…') so that a data update changes it too") in result.stderr.splitlines()
+
+
+def test_a_broken_reference_docx_is_one_clear_error(workspace):
+    (workspace / "letterhead.docx").write_text("not a word file", "utf-8")
+    (workspace / "briefs" / "b.yaml").write_text(SPEC + "reference_docx: letterhead.docx\n", "utf-8")
+    result = run_cli("build", cwd=workspace)   # the DOCX is written in a second process
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "letterhead.docx: cannot use" in line and "Traceback" not in line
+    assert not (workspace / "out").exists() or not any((workspace / "out").iterdir())

@@ -39,7 +39,7 @@ def _init_worker(template_dirs: tuple[Path, ...]) -> None:
 
 
 def build_one(path: Path, out_dir: Path, formats, template_dirs=(),
-              options: WriteOptions = WriteOptions()) -> SpecResult:
+              options: WriteOptions = WriteOptions(), parallel: bool = False) -> SpecResult:
     """Build one spec, never raising: problems come back in the result (worker processes cannot
     send our exceptions back with their locations)."""
     global _workspace
@@ -49,7 +49,7 @@ def build_one(path: Path, out_dir: Path, formats, template_dirs=(),
     result = SpecResult(Path(path))
     try:
         spec = load_spec(path)
-        result.outputs = build(spec, Path(out_dir), formats, _workspace, options)
+        result.outputs = build(spec, Path(out_dir), formats, _workspace, options, parallel)
         result.inputs = _inputs(spec)
     except ErrorList as e:
         result.errors = [(str(err), err.exit_code, _trace(err)) for err in e.errors]
@@ -67,8 +67,10 @@ def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int =
         options: WriteOptions = WriteOptions()):
     """Yield a SpecResult per spec as each finishes."""
     if jobs <= 1 or len(paths) <= 1:
+        # A single brief writes its DOCX and PDF in parallel, on both cores; a batch with one
+        # worker stays on one core, as asked.
         for path in paths:
-            yield build_one(path, out_dir, formats, template_dirs, options)
+            yield build_one(path, out_dir, formats, template_dirs, options, parallel=len(paths) == 1)
         return
     # fork: workers start with the imported modules, then load fonts and templates once each
     context = multiprocessing.get_context("fork")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
 
 
 def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
-          workspace: Workspace, options: WriteOptions = WriteOptions()) -> list[OutputFile]:
+          workspace: Workspace, options: WriteOptions = WriteOptions(),
+          parallel: bool = False) -> list[OutputFile]:
     doc = workspace.document(spec)
     theme = workspace.theme(spec)
     wanted = formats or spec.formats
@@ -99,11 +101,18 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     if not os.access(out_dir, os.W_OK):
         raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
     # Render every format in memory first: a failure or a kill leaves the folder untouched.
-    rendered = []
-    for fmt in wanted:
+    def render(fmt):
         buffer = io.BytesIO()
         written = writer_for(fmt)(doc, theme, buffer, options)
-        rendered.append((fmt, written.pages, buffer.getvalue()))
+        return fmt, written.pages, buffer.getvalue()
+
+    if parallel and len(wanted) > 1 and hasattr(os, "fork"):
+        # The second core writes the DOCX while this process writes the PDF.
+        pending = [in_child(render, fmt) for fmt in wanted[:-1]]
+        rendered = [render(wanted[-1])]
+        rendered = [wait() for wait in pending] + rendered
+    else:
+        rendered = [render(fmt) for fmt in wanted]
     outputs = []
     for fmt, pages, data in rendered:
         final = out_dir / f"{spec.name}.{fmt}"
@@ -113,6 +122,42 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
             raise BuildError(f"cannot write {final.name}: {e.strerror or e}", Location(str(out_dir))) from None
         outputs.append(OutputFile(final, fmt, pages, len(data), hashlib.sha256(data).hexdigest()))
     return outputs
+
+
+def in_child(function, *args):
+    """Run function(*args) in a forked process; return a callable that waits for its result.
+    A BriefError raised there is raised here again, with its location; anything else becomes a
+    BuildError rather than a lost traceback."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running any cleanup of the parent
+        os.close(read_end)
+        try:
+            payload = ("ok", function(*args))
+        except BriefError as e:
+            payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
+        except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
+            payload = ("crash", f"{type(e).__name__}: {e}")
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        os._exit(0)
+    os.close(write_end)
+
+    def wait():
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if not data:
+            raise BuildError(f"a writer process ended without a result (status {status})")
+        kind, value = pickle.loads(data)
+        if kind == "ok":
+            return value
+        if kind == "brief":
+            name, message, location, key = value
+            raise (InputError if name == "InputError" else BuildError)(message, location, key)
+        raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
+
+    return wait
 
 
 def publish(final: Path, data: bytes) -> None:

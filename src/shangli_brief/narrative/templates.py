@@ -50,11 +50,23 @@ def make_environment(workspace: Path | None, extra: tuple[Path, ...] = ()) -> Sa
         jinja2.FileSystemLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))}),
     ])
-    # Sandboxed: templates are user-editable text, not code.
+    # Sandboxed: templates are user-editable text, not code. Compiled templates are cached in
+    # the user's cache folder (keyed by file and modification time), as Jinja2 provides.
     env = SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                               bytecode_cache=_bytecode_cache())
     env.template_dirs = dirs
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    from ..fontconvert import cache_dir
+    folder = cache_dir().parent / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no writable cache: compile every time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def template_error(exc: Exception, fallback: Location | None = None) -> InputError:

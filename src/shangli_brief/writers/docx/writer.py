@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB
 from docx.shared import Pt
 
 from ... import model
-from ...errors import BuildError
+from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
 from .. import WriteOptions, Written, caption, chinese_date, table_column_widths, title_text
@@ -55,13 +55,20 @@ class DocxWriter:
         # A reference Word file (the office letterhead) gives styles, page setup, headers and
         # footers, as pandoc's --reference-doc does; its body is replaced by the brief.
         self.reference = theme.reference_docx
-        self.document = docx.Document(self.reference) if self.reference else docx.Document()
+        self.document = self._open_reference() if self.reference else docx.Document()
         self.numberer = HeadingNumberer(theme)
         self._style_cache: dict = {}
         body = self.document.element.body
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
                 body.remove(child)
+
+    def _open_reference(self):
+        try:
+            return docx.Document(self.reference)
+        except Exception as e:  # python-docx raises several kinds for a file that is not a DOCX
+            raise InputError(f"cannot use '{self.reference}' as the reference Word file: {e}; save "
+                             "it from Word or WPS as .docx", Location(self.reference)) from None
 
     def _styles_by_name(self, word_name: str):
         # python-docx looks styles up by a linear search; a brief asks thousands of times.
