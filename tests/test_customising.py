@@ -5,7 +5,6 @@ import shutil
 import docx
 import pdfplumber
 import pytest
-from docx.oxml.ns import qn
 
 from conftest import run_cli
 

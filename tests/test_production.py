@@ -1,7 +1,6 @@
 """Production runs: reproducible files, manifest, batches, print options, hardening."""
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pdfplumber
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
