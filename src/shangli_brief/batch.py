@@ -4,11 +4,8 @@ specs it builds; a failing spec does not stop the others."""
 from __future__ import annotations
 
 import hashlib
-import json
-import multiprocessing
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +69,8 @@ def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int =
         for path in paths:
             yield build_one(path, out_dir, formats, template_dirs, options, parallel=len(paths) == 1)
         return
+    import multiprocessing  # only for a batch: a single brief starts faster without them
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     # fork: workers start with the imported modules, then load fonts and templates once each
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
@@ -100,6 +99,7 @@ def _inputs(spec) -> dict:
 def write_manifest(out_dir: Path, results: list[SpecResult]) -> Path | None:
     """out/manifest.json: every file written, with sha256, size, pages and its inputs. Entries of
     files built earlier stay; the file has no timestamp, so it is reproducible too."""
+    import json
     written = [r for r in results if r.outputs]
     if not written:
         return None

@@ -90,29 +90,34 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
 def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
           workspace: Workspace, options: WriteOptions = WriteOptions(),
           parallel: bool = False) -> list[OutputFile]:
-    doc = workspace.document(spec)
     theme = workspace.theme(spec)
     wanted = formats or spec.formats
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
 
-    if not os.access(out_dir, os.W_OK):
-        raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
-    # Render every format in memory first: a failure or a kill leaves the folder untouched.
-    def render(fmt):
+    def render(fmt, doc):
         buffer = io.BytesIO()
         written = writer_for(fmt)(doc, theme, buffer, options)
         return fmt, written.pages, buffer.getvalue()
 
-    if parallel and len(wanted) > 1 and hasattr(os, "fork"):
-        # The second core writes the DOCX while this process writes the PDF.
-        pending = [in_child(render, fmt) for fmt in wanted[:-1]]
-        rendered = [render(wanted[-1])]
-        rendered = [wait() for wait in pending] + rendered
+    # Every format is made in memory first: a failure or a kill leaves the folder untouched.
+    if parallel and len(wanted) > 1 and "pdf" in wanted and hasattr(os, "fork"):
+        # The PDF is the long one: a second process loads ReportLab and the fonts while this
+        # one resolves the brief, then lays the PDF out while this one writes the DOCX.
+        def prepare():
+            from .writers.pdf.writer import styles_for
+            styles_for(theme)
+        child = Child(prepare, lambda doc: render("pdf", doc))
+        try:
+            doc = workspace.document(spec)
+            child.send(doc)
+            others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
+        except BaseException:
+            child.cancel()
+            raise
+        rendered = others + [child.result()]
     else:
-        rendered = [render(fmt) for fmt in wanted]
+        doc = workspace.document(spec)
+        rendered = [render(fmt, doc) for fmt in wanted]
+    _check_output_folder(out_dir)
     outputs = []
     for fmt, pages, data in rendered:
         final = out_dir / f"{spec.name}.{fmt}"
@@ -124,29 +129,61 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     return outputs
 
 
-def in_child(function, *args):
-    """Run function(*args) in a forked process; return a callable that waits for its result.
-    A BriefError raised there is raised here again, with its location; anything else becomes a
-    BuildError rather than a lost traceback."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running any cleanup of the parent
-        os.close(read_end)
-        try:
-            payload = ("ok", function(*args))
-        except BriefError as e:
-            payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
-        except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
-            payload = ("crash", f"{type(e).__name__}: {e}")
-        with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        os._exit(0)
-    os.close(write_end)
+def _check_output_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
+    if not os.access(out_dir, os.W_OK):
+        raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
 
-    def wait():
-        with os.fdopen(read_end, "rb") as pipe:
+
+class Child:
+    """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
+    it later, and hands back the result. A BriefError raised there is raised here again, with its
+    location; anything else becomes a BuildError rather than a lost traceback."""
+
+    def __init__(self, prepare, finish):
+        to_child, self._to_child = os.pipe()
+        self._from_child, from_child = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the caller's code
+            os.close(self._to_child)
+            os.close(self._from_child)
+            try:
+                prepare()
+                with os.fdopen(to_child, "rb") as pipe:
+                    value = pickle.load(pipe)
+                payload = ("ok", finish(value))
+            except BriefError as e:
+                payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
+            except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
+                payload = ("crash", f"{type(e).__name__}: {e}")
+            try:
+                with os.fdopen(from_child, "wb") as pipe:
+                    pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        os.close(to_child)
+        os.close(from_child)
+
+    def send(self, value) -> None:
+        with os.fdopen(self._to_child, "wb") as pipe:
+            self._to_child = None
+            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def cancel(self) -> None:
+        """The caller failed: end the child without a result."""
+        if self._to_child is not None:
+            os.close(self._to_child)  # the child reads end-of-file and stops
+            self._to_child = None
+        os.close(self._from_child)
+        os.waitpid(self.pid, 0)
+
+    def result(self):
+        with os.fdopen(self._from_child, "rb") as pipe:
             data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(self.pid, 0)
         if not data:
             raise BuildError(f"a writer process ended without a result (status {status})")
         kind, value = pickle.loads(data)
@@ -156,8 +193,6 @@ def in_child(function, *args):
             name, message, location, key = value
             raise (InputError if name == "InputError" else BuildError)(message, location, key)
         raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
-
-    return wait
 
 
 def publish(final: Path, data: bytes) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -223,6 +222,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_indicators(args) -> int:
+    import json
     from .data import load_dataset
     from .data.dataset import normalise_period
     from .narrative import numbers
@@ -257,6 +257,7 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_sections(args) -> int:
+    import json
     from .narrative.templates import SectionCatalogue, make_environment
     catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(Path(d) for d in args.templates)))
     from .errors import display_path
