@@ -51,3 +51,16 @@ def caption(block) -> str:
         return block.title
     mark = "图" if type(block).__name__ == "Chart" else "表"
     return f"{mark}{block.number}　{block.title}"
+
+
+def contents_titles(doc, theme) -> list[str]:
+    """The level-1 headings with their numbers, as both writers' contents list them."""
+    from ..model import Heading
+    from ..theme import HeadingNumberer
+    numberer, titles = HeadingNumberer(theme), []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            label = numberer.next(block.level) if block.numbered else ""
+            if block.level == 1:
+                titles.append(label + block.text)
+    return titles

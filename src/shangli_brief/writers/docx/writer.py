@@ -16,7 +16,8 @@ from ... import model
 from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import WriteOptions, Written, caption, chinese_date, table_column_widths, title_text
+from .. import (WriteOptions, Written, caption, chinese_date, contents_titles, table_column_widths,
+               title_text)
 from . import ooxml
 from .styles import ALIGN, WORD_STYLES, install_styles
 
@@ -217,13 +218,8 @@ class DocxWriter:
                 p.paragraph_format.space_before = Pt(t.text_height * 0.38)
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.para("目　录", "contents_title")
-        numberer, entries = HeadingNumberer(t), []
-        for block in self.doc.blocks:
-            if isinstance(block, model.Heading):
-                label = numberer.next(block.level) if block.numbered else ""
-                if block.level == 1:
-                    entries.append(label + block.text)
-        ooxml.contents_field(self.document, entries, self.style("contents_entry").style_id)
+        ooxml.contents_field(self.document, contents_titles(self.doc, t),
+                             self.style("contents_entry").style_id)
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         ooxml.update_fields_on_open(self.document.settings.element)
 

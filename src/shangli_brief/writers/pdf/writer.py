@@ -12,7 +12,8 @@ from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
-from .. import WriteOptions, Written, caption, chinese_date, table_column_widths, title_text
+from .. import (WriteOptions, Written, caption, chinese_date, contents_titles, table_column_widths,
+               title_text)
 from .linebreak import ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -72,7 +73,7 @@ class PdfWriter:
     def write(self, path: str) -> Written:
         t = self.theme
         report = self.doc.layout == "report"
-        self.contents = Contents(self._contents_titles(), self.styles, t) if report else None
+        self.contents = Contents(contents_titles(self.doc, t), self.styles, t) if report else None
         template = BriefDocTemplate(
             path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
@@ -90,14 +91,7 @@ class PdfWriter:
             template.build(story)
         return Written(pages=template.page)
 
-    def _contents_titles(self) -> list[str]:
-        numberer, titles = HeadingNumberer(self.theme), []
-        for block in self.doc.blocks:
-            if isinstance(block, model.Heading):
-                label = numberer.next(block.level) if block.numbered else ""
-                if block.level == 1:
-                    titles.append(label + block.text)
-        return titles
+
 
     # -- text -----------------------------------------------------------------------------
     def para(self, text_or_runs, style) -> ChineseParagraph:
