@@ -69,12 +69,18 @@ def test_theme_changes_size_and_colours_in_both_formats(workspace):
     assert "测试办公室简报" in pdf_text(workspace / "out" / "b.pdf")
 
 
+def build_with(workspace, folder: str, name: str, content: str, spec_line: str):
+    """Write one file into a folder of the workspace, a spec using it, and build."""
+    (workspace / folder).mkdir(exist_ok=True)
+    (workspace / folder / name).write_text(content, "utf-8")
+    (workspace / "briefs" / "b.yaml").write_text(SPEC + spec_line, "utf-8")
+    return run_cli("build", cwd=workspace)
+
+
 def test_theme_errors_name_file_and_line(workspace):
-    (workspace / "themes").mkdir()
-    (workspace / "themes" / "office.yaml").write_text(
-        "styles:\n  body: {size: 大号}\n  bodi: {size: 三号}\ncolour: {}\n", "utf-8")
-    (workspace / "briefs" / "b.yaml").write_text(SPEC + "theme: themes/office.yaml\n", "utf-8")
-    result = run_cli("build", cwd=workspace)
+    result = build_with(workspace, "themes", "office.yaml",
+                        "styles:\n  body: {size: 大号}\n  bodi: {size: 三号}\ncolour: {}\n",
+                        "theme: themes/office.yaml\n")
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert lines[0].startswith("error: themes/office.yaml:2:16: styles.body.size: size '大号' is not")
@@ -121,11 +127,9 @@ def test_spreadsheet_update_changes_a_figure_in_both_outputs(workspace, kind):
 
 
 def test_conflicting_update_is_rejected_with_file_and_row(workspace):
-    (workspace / "data").mkdir()
-    (workspace / "data" / "update.csv").write_text(
-        "id,period,value,source\nhealth.staff_rewarded,2021-2025,480,县卫健委\n", "utf-8")
-    (workspace / "briefs" / "b.yaml").write_text(SPEC + "data: [data/update.csv]\n", "utf-8")
-    result = run_cli("build", cwd=workspace)
+    result = build_with(workspace, "data", "update.csv",
+                        "id,period,value,source\nhealth.staff_rewarded,2021-2025,480,县卫健委\n",
+                        "data: [data/update.csv]\n")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: data/update.csv:2: indicators[0].values[0]: 'health.staff_rewarded' already has "

@@ -186,12 +186,16 @@ specs = st.fixed_dictionaries(
 OUTCOMES = {"built": 0, "input error": 0}
 
 
+def _spec_file(tmp_path_factory, spec) -> Path:
+    path = tmp_path_factory.mktemp("fuzz", numbered=True) / "f.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    return path
+
+
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(spec=specs)
 def test_fuzzed_specs_resolve_or_fail_cleanly(spec, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzz", numbered=True)
-    path = folder / "f.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    path = _spec_file(tmp_path_factory, spec)
     try:
         Workspace().document(load_spec(path))
         OUTCOMES["built"] += 1
@@ -203,10 +207,8 @@ def test_fuzzed_specs_resolve_or_fail_cleanly(spec, tmp_path_factory):
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(spec=specs)
 def test_fuzzed_specs_build_or_fail_cleanly(spec, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzzbuild", numbered=True)
-    path = folder / "f.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
-    result = build_one(path, folder / "out", None)   # never raises: problems come back as results
+    path = _spec_file(tmp_path_factory, spec)
+    result = build_one(path, path.parent / "out", None)   # never raises: problems come back as results
     assert result.outputs or result.errors
     for message, code, _ in result.errors:
         assert code in (1, 2) and "Traceback" not in message
