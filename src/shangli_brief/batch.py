@@ -7,6 +7,7 @@ import hashlib
 import time
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -84,14 +85,19 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _inputs(spec) -> dict:
-    """What a brief was made from: the spec, its data files, and this version's dataset."""
+@lru_cache(maxsize=1)
+def _dataset_sha256() -> str:
     from importlib import resources
     dataset = resources.files("shangli_brief").joinpath("data", "indicators.yaml").read_bytes()
+    return hashlib.sha256(dataset).hexdigest()
+
+
+def _inputs(spec) -> dict:
+    """What a brief was made from: the spec, its data files, and this version's dataset."""
     return {
         "spec": str(spec.path), "spec_sha256": _sha256(spec.path),
         "data": [{"file": p, "sha256": _sha256(spec.path_in_workspace(p))} for p, _ in spec.data],
-        "dataset_sha256": hashlib.sha256(dataset).hexdigest(),
+        "dataset_sha256": _dataset_sha256(),
         "shangli_brief": __version__,
     }
 

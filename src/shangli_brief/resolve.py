@@ -124,12 +124,9 @@ class _TableMaker:
     def _pick(self, ind: Indicator) -> Value | None:
         """The brief's period; else, unless the compare column holds the indicator, its latest
         value not after the period, or its earliest (the cell then shows that value's period)."""
-        found = ind.at(self.period)
-        if found is not None or (self.compare is not None and ind.at(self.compare) is not None):
-            return found
-        limit = period_sort_key(self.period)
-        earlier = [v for v in ind.values if period_sort_key(v.period) <= limit]
-        return earlier[-1] if earlier else ind.values[0]
+        if self.compare is not None and ind.at(self.compare) is not None:
+            return ind.at(self.period)
+        return ind.nearest(self.period)
 
     def _cite(self, ind: Indicator, v: Value) -> str:
         text = numbers.quantity(v.value, ind.unit, v.qualifier)

@@ -44,6 +44,16 @@ class Indicator:
     def at(self, period: str) -> Value | None:
         return next((v for v in self.values if v.period == period), None)
 
+    def nearest(self, period: str) -> Value:
+        """The value for `period`; else the latest one not after it; else the earliest (a figure
+        published only for a later period). Callers show the period of what they get."""
+        found = self.at(period)
+        if found is not None:
+            return found
+        limit = period_sort_key(period)
+        earlier = [v for v in self.values if period_sort_key(v.period) <= limit]
+        return earlier[-1] if earlier else self.values[0]
+
 
 @dataclass(frozen=True)
 class Fact:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from ..data import Dataset, Indicator, Value, period_sort_key
+from ..data import Dataset, Indicator, Value
 from ..data.dataset import normalise_period
 from ..errors import InputError, Location, did_you_mean
 from ..model import Citation
@@ -70,12 +70,7 @@ class Helpers:
                 raise InputError(f"'{ind.id}' has no value for period '{period}' (it has: "
                                  f"{', '.join(ind.periods())})", template_location())
             return found
-        found = ind.at(self.period)
-        if found is not None:
-            return found
-        limit = period_sort_key(self.period)
-        earlier = [v for v in ind.values if period_sort_key(v.period) <= limit]
-        return earlier[-1] if earlier else ind.values[0]
+        return ind.nearest(self.period)
 
     def _cite(self, ind: Indicator, v: Value, text: str) -> None:
         record_citation(self.citations, ind, v, text)
