@@ -109,12 +109,16 @@ def cant_split(row) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
 
 
-def shade(cell, color: str) -> None:
+def _shading(color: str):
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), color.lstrip("#"))
-    cell._tc.get_or_add_tcPr().insert_element_before(shd, *_AFTER["w:shd"])
+    return shd
+
+
+def shade(cell, color: str) -> None:
+    cell._tc.get_or_add_tcPr().insert_element_before(_shading(color), *_AFTER["w:shd"])
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -164,11 +168,8 @@ def alt_text(paragraph, title: str, description: str) -> None:
 
 
 def shade_paragraph(paragraph, color: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), color.lstrip("#"))
-    paragraph._p.get_or_add_pPr().insert_element_before(shd, *_AFTER["w:pBdr"][1:])
+    # in w:pPr, w:shd follows w:pBdr: its successors are pBdr's less itself
+    paragraph._p.get_or_add_pPr().insert_element_before(_shading(color), *_AFTER["w:pBdr"][1:])
 
 
 def _field_char(kind: str):
