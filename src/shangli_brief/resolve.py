@@ -143,8 +143,7 @@ class _TableMaker:
     def _sources(self, values: list[Value]) -> list[str]:
         out = []
         for v in values:
-            meta = self.dataset.sources.get(v.source)
-            label = f"《{meta['title']}》" if meta else v.source
+            label = self.dataset.source_label(v.source)
             if label not in out:
                 out.append(label)
         return out
@@ -231,10 +230,8 @@ class _TableMaker:
         """附件: every figure the brief cites, with its article and section."""
         rows = []
         for c in self.citations:
-            meta = self.dataset.sources.get(c.source)
             rows.append([c.name, numbers.period_label(c.period), c.text + ("（推算）" if c.derived else ""),
-                         f"《{meta.get('short', meta['title'])}》" if meta else c.source,
-                         c.section.split("——")[0] or "—"])
+                         self.dataset.source_label(c.source), c.section.split("——")[0] or "—"])
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
         table = Table("本文引用数据及来源", [Column("指标"), Column("时期", "center"), Column("数值", "right"),

@@ -146,4 +146,4 @@ def test_line_chart_with_bounds(workspace):
     assert chart.categories == ["2022年", "2023年", "2024年"]
     assert [(p.label, p.bound) for p in chart.series[0].points] == [
         ("约150", False), ("180", False), ("超200", True)]
-    assert chart.sources == ["县统计局", "《上栗县 花炮故里向新攀高》"]
+    assert chart.sources == ["县统计局", "《花炮故里向新攀高》"]

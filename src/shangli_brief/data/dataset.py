@@ -81,6 +81,12 @@ class Dataset:
         out = {v.period for ind in self.indicators.values() for v in ind.values}
         return out | {f.period for f in self.facts}
 
+    def source_label(self, source: str) -> str:
+        """How a source line names a source: an article by its short title in 《》, anything
+        else (a user's data file) as given."""
+        meta = self.sources.get(source)
+        return f"《{meta.get('short', meta['title'])}》" if meta else source
+
     def unknown(self, indicator_id: str) -> str:
         return f"unknown indicator '{indicator_id}'" + did_you_mean(indicator_id, self.indicators)
 

@@ -216,8 +216,9 @@ class PdfWriter:
         # Caption, header row and a couple of rows on one page; the table itself may split.
         return [CondPageBreak(self.theme.line_pitch * 4), self.para(title, "caption")]
 
-    def _source_line(self, sources: list[str]) -> ChineseParagraph:
-        return self.para("资料来源：" + "；".join(sources), "source_note")
+    def _source_line(self, sources: list[str]) -> KeepTogether:
+        # Never split: half a source line at the top of the next page reads as an orphan.
+        return KeepTogether([self.para("资料来源：" + "；".join(sources), "source_note")])
 
     def visit_Table(self, block: model.Table) -> list:
         t = self.theme
