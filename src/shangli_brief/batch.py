@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .build import OutputFile, Workspace, build, publish
+from .build import OutputFile, Workspace, build
 from .errors import BriefError, ErrorList
+from .portability import die_with_parent, process_context
+from .publish import publish
 from .spec import load_spec
 from .writers import WriteOptions
 
@@ -33,6 +35,7 @@ _workspace: Workspace | None = None  # one per worker process
 
 def _init_worker(template_dirs: tuple[Path, ...]) -> None:
     global _workspace
+    die_with_parent()  # a killed build takes its workers with it
     _workspace = Workspace(template_dirs)
 
 
@@ -70,11 +73,11 @@ def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int =
         for path in paths:
             yield build_one(path, out_dir, formats, template_dirs, options, parallel=len(paths) == 1)
         return
-    import multiprocessing  # only for a batch: a single brief starts faster without them
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    # fork: workers start with the imported modules, then load fonts and templates once each
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+    # fork where the system has it: workers start with the imported modules; spawn elsewhere.
+    # Either way each worker loads fonts and templates once, for all the specs it builds.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=process_context(),
+                             initializer=_init_worker,
                              initargs=(tuple(template_dirs),)) as pool:
         futures = [pool.submit(build_one, path, out_dir, formats, (), options) for path in paths]
         for future in as_completed(futures):

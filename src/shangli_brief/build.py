@@ -1,6 +1,6 @@
-"""Orchestration: spec -> Document -> files. Outputs are written under temporary names and
-renamed only when every format of a brief succeeded, so a failed build leaves no partial file
-and never replaces an earlier good one."""
+"""Orchestration: spec -> Document -> files. Every format is made in memory, then all are
+published together (see publish), so a failed build leaves no partial file and never replaces
+an earlier good one."""
 from __future__ import annotations
 
 import hashlib
@@ -14,6 +14,8 @@ from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
 from .narrative.templates import SectionCatalogue, make_environment
+from .portability import can_fork, die_with_parent
+from .publish import publish_all
 from .resolve import resolve
 from .spec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
@@ -99,9 +101,11 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         return fmt, written.pages, buffer.getvalue()
 
     # Every format is made in memory first: a failure or a kill leaves the folder untouched.
-    if parallel and len(wanted) > 1 and "pdf" in wanted and hasattr(os, "fork"):
+    if parallel and len(wanted) > 1 and "pdf" in wanted and can_fork():
         # The PDF is the long one: a second process loads ReportLab and the fonts while this
-        # one resolves the brief, then lays the PDF out while this one writes the DOCX.
+        # one resolves the brief, then lays the PDF out while this one writes the DOCX. Without
+        # fork (Windows) a spawned process would spend longer importing than it saves: one
+        # process writes both.
         def prepare():
             from .writers.pdf.writer import styles_for
             styles_for(theme)
@@ -118,15 +122,10 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         doc = workspace.document(spec)
         rendered = [render(fmt, doc) for fmt in wanted]
     _check_output_folder(out_dir)
-    outputs = []
-    for fmt, pages, data in rendered:
-        final = out_dir / f"{spec.name}.{fmt}"
-        try:
-            publish(final, data)
-        except OSError as e:
-            raise BuildError(f"cannot write {final.name}: {e.strerror or e}", Location(str(out_dir))) from None
-        outputs.append(OutputFile(final, fmt, pages, len(data), hashlib.sha256(data).hexdigest()))
-    return outputs
+    # All the formats of a brief are published together or not at all.
+    publish_all([(out_dir / f"{spec.name}.{fmt}", data) for fmt, _, data in rendered])
+    return [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, pages, len(data),
+                       hashlib.sha256(data).hexdigest()) for fmt, pages, data in rendered]
 
 
 def _check_output_folder(out_dir: Path) -> None:
@@ -151,6 +150,7 @@ class Child:
             os.close(self._to_child)
             os.close(self._from_child)
             try:
+                die_with_parent()
                 prepare()
                 with os.fdopen(to_child, "rb") as pipe:
                     value = pickle.load(pipe)
@@ -193,35 +193,6 @@ class Child:
             name, message, location, key = value
             raise (InputError if name == "InputError" else BuildError)(message, location, key)
         raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
-
-
-def publish(final: Path, data: bytes) -> None:
-    """Write a file so that readers only ever see the old file or the whole new one. The bytes go
-    to an unnamed file in the same folder (O_TMPFILE: nothing is left if the process is killed),
-    which is then given a name and renamed over the old file."""
-    folder = final.parent
-    temp = folder / f".{final.name}.{os.getpid()}.part"
-    try:
-        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
-    except (AttributeError, OSError):  # no O_TMPFILE here: a named temporary file instead
-        fd = None
-    folder_fd = os.open(folder, os.O_RDONLY)
-    try:
-        if fd is not None:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            # linkat(…, AT_SYMLINK_FOLLOW): give the unnamed file a name in its folder
-            os.link(f"/proc/self/fd/{fd}", temp.name, dst_dir_fd=folder_fd, follow_symlinks=True)
-        else:
-            temp.write_bytes(data)
-        os.replace(temp, final)
-    finally:
-        for descriptor in (fd, folder_fd):
-            if descriptor is not None:
-                os.close(descriptor)
-        if temp.exists():
-            temp.unlink()
 
 
 def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:

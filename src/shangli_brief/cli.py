@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BriefError, ErrorList, InputError
+from .portability import user_path
 
 EPILOG = """examples:
   shangli-brief build                      build every briefs/*.yaml into out/
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _spec_paths(given: list[str]) -> list[Path]:
     if given:
-        return [Path(p) for p in given]
+        return [user_path(p) for p in given]
     found = sorted(Path("briefs").glob("*.yaml"))
     if not found:
         raise InputError("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
@@ -140,13 +141,15 @@ def cmd_build(args) -> int:
     from .writers import WriteOptions
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
-    jobs = args.jobs or min(os.cpu_count() or 1, len(paths))
-    if jobs < 1:
+    out_dir = user_path(args.out)
+    if args.jobs < 0:
         raise InputError("--jobs takes a number of worker processes, 1 or more")
+    # never more workers than specs, nor (by default) than cores
+    jobs = min(args.jobs or os.cpu_count() or 1, len(paths))
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
     results, failed = [], []
     options = WriteOptions(duplex=args.duplex)
-    for result in batch.run(paths, Path(args.out), formats, tuple(Path(d) for d in args.templates),
+    for result in batch.run(paths, out_dir, formats, tuple(map(user_path, args.templates)),
                             jobs, options):
         results.append(result)
         if progress:
@@ -164,7 +167,7 @@ def cmd_build(args) -> int:
             progress.step(result.spec)
     if progress:
         progress.clear()
-    batch.write_manifest(Path(args.out), results)
+    batch.write_manifest(out_dir, results)
     if not failed:
         if len(paths) > 1:
             seconds = sum(r.seconds for r in results)
@@ -201,7 +204,7 @@ class Progress:
 
 def cmd_check(args) -> int:
     from .build import Workspace, check_spec, typed_figure_warnings
-    workspace = Workspace(tuple(args.templates))
+    workspace = Workspace(tuple(map(user_path, args.templates)))
     problems = 0
     seen: set[str] = set()
     for path in _spec_paths(args.specs):
@@ -259,7 +262,7 @@ def cmd_indicators(args) -> int:
 def cmd_sections(args) -> int:
     import json
     from .narrative.templates import SectionCatalogue, make_environment
-    catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(Path(d) for d in args.templates)))
+    catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(map(user_path, args.templates))))
     from .errors import display_path
     rows = [{"name": s.name, "title": s.title, "indicators": list(s.indicators),
              "template": display_path(s.template)} for s in catalogue.sections().values()]

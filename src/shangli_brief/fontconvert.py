@@ -11,12 +11,14 @@ import hashlib
 import os
 from pathlib import Path
 
+from .portability import cache_dir as _app_cache_dir
+
 CHARSET_VERSION = "gb2312-1"
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "shangli-brief" / "fonts"
+    """Converted fonts, in this system's per-user cache folder (see portability.cache_dir)."""
+    return _app_cache_dir() / "fonts"
 
 
 def cached_path(source: str, index: int) -> Path:

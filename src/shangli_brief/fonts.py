@@ -1,21 +1,21 @@
 """Which font file the PDF embeds for each font role of the theme, and why.
 
 For each role, in order: a file the user names (environment variable SHANGLI_BRIEF_FONT_<ROLE>,
-or `file:` in the theme); an installed TrueType face by family name (fontconfig), such as a
-licensed 方正小标宋简体; a CFF OpenType face (Noto CJK) converted to TrueType once and cached;
-then the plainer free TrueType faces. The DOCX embeds nothing: it asks for the official Windows
+or `file:` in the theme); an installed official face by family name (SHANGLI_BRIEF_FONT_DIRS,
+then the system's fonts: see fontscan), such as a licensed 方正小标宋简体 or Windows' 仿宋; a CFF
+OpenType face (Noto CJK) converted to TrueType once and cached; then the plainer free faces. The DOCX embeds nothing: it asks for the official Windows
 names and recipients' Word/WPS resolves them."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError, InputError
 from .fontconvert import cached_path, convert
+from .fontscan import Face, all_faces
+from .portability import font_file_spec
 from .theme import FontRole, Theme
 
 
@@ -28,91 +28,136 @@ class ResolvedFont:
     reason: str
 
 
-@dataclass(frozen=True)
-class Face:
-    file: str
-    index: int
-    format: str       # TrueType | CFF
-
-
 @lru_cache(maxsize=1)
 def installed_faces() -> dict[str, Face]:
-    """'Family' and 'Family:Style' -> the face fontconfig knows, for every installed face."""
-    if shutil.which("fc-list") is None:
-        return {}
-    out = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{family}\t%{style}\t%{fontformat}\n"],
-                         capture_output=True, text=True, check=False).stdout
-    faces = []
-    for line in sorted(out.splitlines()):
-        parts = line.split("\t")
-        if len(parts) == 5 and parts[4] in ("TrueType", "CFF"):
-            faces.append((Face(parts[0], int(parts[1] or 0), parts[4]),
-                          [f.strip() for f in parts[2].split(",")],
-                          [s.strip() for s in parts[3].split(",")]))
+    """'Family' and 'Family:Style' -> the installed face, for every installed face; the first
+    found wins, so a folder in SHANGLI_BRIEF_FONT_DIRS comes before the system's."""
+    faces = all_faces()
     found: dict[str, Face] = {}
     # A face's first style is its own; later ones are aliases (fontconfig calls a Light face
     # "Light,Regular"), so they only fill what no face claims as its own.
     for pass_styles in (lambda styles: styles[:1], lambda styles: styles[1:]):
-        for face, families, styles in faces:
-            for family in families:
-                for style in pass_styles(styles):
-                    found.setdefault(f"{family}:{style}", face)
-    for face, families, styles in faces:
-        for family in families:
-            found.setdefault(family, found.get(f"{family}:Regular") or found.get(f"{family}:Book") or face)
+        for entry in faces:
+            for family in entry.families:
+                for style in pass_styles(entry.styles):
+                    found.setdefault(f"{family}:{style}", entry.face)
+    for entry in faces:
+        for family in entry.families:
+            found.setdefault(family, found.get(f"{family}:Regular") or found.get(f"{family}:Book")
+                             or entry.face)
     return found
 
 
-def _lookup(name: str, fmt: str) -> Face | None:
+def _lookup(name: str, fmt: str | None = None) -> Face | None:
     faces = installed_faces()
     # A bare family means its Regular face (fontconfig may also call a Light face "Regular").
     face = faces.get(name if ":" in name else f"{name}:Regular") or faces.get(name)
-    return face if face is not None and face.format == fmt else None
+    return face if face is not None and fmt in (None, face.format) else None
 
 
 def env_variable(role: str) -> str:
     return f"SHANGLI_BRIEF_FONT_{role.upper()}"
 
 
+def _font_format(path: Path) -> str | None:
+    """TrueType, CFF (OpenType with PostScript outlines) or None for a file that is no font."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+            if head == b"ttcf":  # a collection: look at its first face's header
+                f.seek(12)
+                f.seek(int.from_bytes(f.read(4), "big"))
+                head = f.read(4)
+    except OSError:
+        return None
+    return {b"\0\1\0\0": "TrueType", b"true": "TrueType", b"OTTO": "CFF"}.get(head)
+
+
+def _named_file(role: FontRole) -> ResolvedFont | None:
+    """A file the user names for the role: SHANGLI_BRIEF_FONT_<ROLE> or the theme's `file:`.
+    `path:N` picks face N of a collection; `C:\\Windows\\Fonts\\simfang.ttf` is a path."""
+    variable = env_variable(role.name)
+    named = os.environ.get(variable) or role.file
+    if not named:
+        return None
+    source = variable if os.environ.get(variable) else "the theme's file:"
+    path, index = font_file_spec(named)
+    if not path.is_file():
+        raise InputError(f"font file '{path}' for role '{role.name}' (from {source}) not found")
+    kind = _font_format(path)
+    if kind is None:
+        raise InputError(f"'{path}' for role '{role.name}' (from {source}) is not a font file; "
+                         "name a .ttf, .ttc or .otf file")
+    if kind == "CFF":  # PostScript outlines: converted to TrueType once, like the Noto faces
+        target = cached_path(str(path), index)
+        if not target.exists():
+            convert(str(path), index, target)
+        return ResolvedFont(role.name, path.stem, str(target), 0,
+                            f"named by the user ({source}); converted from {path.name} to TrueType")
+    return ResolvedFont(role.name, path.stem, str(path), index, f"named by the user ({source})")
+
+
 def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
     """The face for a role. With `prepare`, a CFF face is converted now if not yet cached;
     without, a missing conversion falls through to the plainer faces (builds stay fast)."""
-    named = os.environ.get(env_variable(role.name)) or role.file
+    named = _named_file(role)
     if named:
-        path, _, index = named.partition(":")
-        if not Path(path).is_file():
-            source = env_variable(role.name) if os.environ.get(env_variable(role.name)) else "theme"
-            raise InputError(f"font file '{path}' for role '{role.name}' (from {source}) not found")
-        if not path.lower().endswith((".ttf", ".ttc")):
-            raise InputError(f"font file '{path}' for role '{role.name}' is not TrueType (.ttf/.ttc); "
-                             "ReportLab embeds TrueType outlines only")
-        return ResolvedFont(role.name, Path(path).stem, path, int(index or 0), "named by the user")
-    for family in role.pdf:
-        face = _lookup(family, "TrueType")
-        if face:
-            return _subset_if_prepared(role.name, family, face, "installed", prepare)
+        return named
     skipped = []
+    # The official faces first (仿宋_GB2312, FangSong, STFangsong ...), TrueType or not.
+    for family in role.pdf:
+        face = _lookup(family)
+        if face is None:
+            continue
+        if face.format == "TrueType":
+            return _subset_if_prepared(role.name, family, face, "installed", prepare)
+        found = _converted(role.name, family, face, prepare, skipped, "installed")
+        if found:
+            return found
     for family in role.convert:
         face = _lookup(family, "CFF")
         if face is None:
             skipped.append(f"{family} not installed")
             continue
-        target = cached_path(face.file, face.index)
-        if not target.exists() and prepare:
-            convert(face.file, face.index, target)
-        if target.exists():
-            return ResolvedFont(role.name, family, str(target), 0,
-                                f"converted from {Path(face.file).name} (CFF) to TrueType, cached")
-        skipped.append(f"{family} not converted yet (run `shangli-brief fonts --prepare`)")
-    for rank, family in enumerate(role.fallback):
+        found = _converted(role.name, family, face, prepare, skipped)
+        if found:
+            return found
+    for family in role.fallback:
         face = _lookup(family, "TrueType")
         if face:
             why = "plain free face" + (f"; {'; '.join(skipped)}" if skipped else "")
             return ResolvedFont(role.name, family, face.file, face.index, why)
     tried = ", ".join((*role.pdf, *role.convert, *role.fallback))
-    raise BuildError(f"no installed font for role '{role.name}' (tried {tried}); run `make brief` "
-                     "to install the fonts, or apt-get install fonts-noto-cjk fonts-arphic-uming "
-                     "fonts-arphic-ukai fonts-wqy-zenhei")
+    raise BuildError(f"no installed font for role '{role.name}' (tried {tried}); {ways_out(role.name)}")
+
+
+def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[str],
+               reason: str = "") -> ResolvedFont | None:
+    target = cached_path(face.file, face.index)
+    if not target.exists() and prepare:
+        convert(face.file, face.index, target)
+    if target.exists():
+        return ResolvedFont(role, family, str(target), 0,
+                            (f"{reason}; " if reason else "")
+                            + f"converted from {Path(face.file).name} (CFF) to TrueType, cached")
+    skipped.append(f"{family} not converted yet (run `shangli-brief fonts --prepare`)")
+    return None
+
+
+def ways_out(role: str) -> str:
+    """The three ways to give a role a font, with this system's specifics."""
+    if os.name == "nt":
+        install = ("install the fonts (Windows ships 仿宋 simfang.ttf, 黑体 simhei.ttf, 楷体 "
+                   "simkai.ttf and 宋体 simsun.ttc: see C:\\Windows\\Fonts, or Settings > "
+                   "Personalisation > Fonts)")
+    elif os.path.isdir("/System/Library/Fonts"):
+        install = ("install the fonts (macOS: Font Book > install 华文仿宋 STFangsong, 华文楷体 "
+                   "STKaiti and 宋体-简 Songti SC, or double-click a .ttf file)")
+    else:
+        install = ("install the fonts (Debian: sudo apt-get install fonts-noto-cjk "
+                   "fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei; or run `make brief`)")
+    return (f"{install}; or name a folder of font files in SHANGLI_BRIEF_FONT_DIRS; or name a "
+            f"font file with {env_variable(role)}=FILE or `file:` under fonts.{role} in a theme")
 
 
 def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare: bool) -> ResolvedFont:

@@ -112,7 +112,7 @@ def test_a_font_file_named_by_the_user_wins(workspace):
         pytest.skip("fonts-wqy-zenhei not installed")
     env = {"SHANGLI_BRIEF_FONT_BODY": zenhei}
     shown = run_cli("fonts", env=env).stdout
-    assert "body    DOCX asks for 仿宋_GB2312; PDF embeds wqy-zenhei  [named by the user]" in shown
+    assert "body    DOCX asks for 仿宋_GB2312; PDF embeds wqy-zenhei  [named by the user (SHANGLI_BRIEF_FONT_BODY)]" in shown
     (workspace / "briefs" / "b.yaml").write_text("title: 字体\nsections:\n  - section: ecology\n", "utf-8")
     assert run_cli("build", "--format", "pdf", cwd=workspace, env=env).returncode == 0
     with pdfplumber.open(workspace / "out" / "b.pdf") as pdf:

@@ -60,8 +60,8 @@ def make_environment(workspace: Path | None, extra: tuple[Path, ...] = ()) -> Sa
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    from ..fontconvert import cache_dir
-    folder = cache_dir().parent / "templates"
+    from ..portability import cache_dir
+    folder = cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

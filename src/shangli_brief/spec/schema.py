@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..model import Closing
+from ..portability import user_path
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
 
 LAYOUTS = ("bulletin", "report")
@@ -113,8 +114,10 @@ class Spec:
         return folder
 
     def path_in_workspace(self, path: str) -> Path:
-        """Paths in a spec (data, templates, theme) are relative to the workspace."""
-        return Path(path) if Path(path).is_absolute() else self.workspace / path
+        """Paths in a spec (data, templates, theme) are relative to the workspace; written with
+        backslashes on Windows, they name the same files elsewhere."""
+        given = user_path(path)
+        return given if given.is_absolute() else self.workspace / given
 
     def where(self, *path) -> Location:
         return self.marked.where(path)

@@ -19,7 +19,10 @@ CHAR_SPACE_CALLBACK = "shangli_char_space"
 
 def install(canvas) -> None:
     """Let justified lines set the PDF character spacing (Tc) as they are drawn."""
-    canvas.setNamedCB(CHAR_SPACE_CALLBACK, _set_char_space)
+    if hasattr(canvas, "setNamedCB"):  # ReportLab 4.4.9 and later
+        canvas.setNamedCB(CHAR_SPACE_CALLBACK, _set_char_space)
+    else:  # earlier releases look the callback up as an attribute of the canvas
+        setattr(canvas, CHAR_SPACE_CALLBACK, _set_char_space)
 
 
 def _set_char_space(canvas, kind, label) -> None:

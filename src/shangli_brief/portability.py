@@ -1,0 +1,132 @@
+"""What this system can do, asked as capabilities rather than by platform name: fork, unnamed
+temporary files, per-user folders, helper processes that die with their parent.
+
+Windows has no fork and no O_TMPFILE; macOS has fork but no O_TMPFILE and no prctl. Each
+capability has a plain path for systems without it, and the tests take the capabilities away on
+Linux to run those paths."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path, PureWindowsPath
+
+APP = "shangli-brief"
+
+
+def can_fork() -> bool:
+    """fork() with the at-fork hooks multiprocessing relies on (absent on Windows)."""
+    return hasattr(os, "fork") and hasattr(os, "register_at_fork")
+
+
+def process_context():
+    """The multiprocessing start method for batch workers: fork where it exists (workers start
+    with the modules already imported), spawn elsewhere."""
+    import multiprocessing
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+def can_make_unnamed_files() -> bool:
+    """O_TMPFILE files that get a name only once written (Linux, through /proc)."""
+    return hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+
+
+@lru_cache(maxsize=1)
+def cache_dir() -> Path:
+    """The per-user cache folder of this system: ~/.cache/shangli-brief (or $XDG_CACHE_HOME) on
+    Linux, ~/Library/Caches/shangli-brief on macOS, %LOCALAPPDATA%\\shangli-brief\\Cache on
+    Windows. SHANGLI_BRIEF_CACHE names another one."""
+    named = os.environ.get("SHANGLI_BRIEF_CACHE")
+    if named:
+        return user_path(named)
+    import platformdirs
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def user_path(text: str) -> Path:
+    """A path as a user wrote it, on any system: a spec written on Windows says
+    `data\\update.csv`, which names the same file on macOS and Linux. Backslashes are folder
+    separators everywhere (no county file name contains one)."""
+    text = str(text).strip()
+    if os.sep == "/" and "\\" in text:
+        return Path(PureWindowsPath(text).as_posix())
+    return Path(text)
+
+
+def font_file_spec(text: str) -> tuple[Path, int]:
+    """`C:\\Windows\\Fonts\\simsun.ttc:1` -> (path, face 1); a drive letter's colon is kept."""
+    head, sep, tail = str(text).rpartition(":")
+    if sep and tail.isdigit() and head and not (len(head) == 1 and head.isalpha()):
+        return user_path(head), int(tail)
+    return user_path(text), 0
+
+
+def system_font_dirs() -> list[Path]:
+    """The font folders of Windows, macOS and Linux/BSD that exist here, system ones after the
+    user's own (a font a user installed wins)."""
+    home = Path.home()
+    candidates = []
+    if os.environ.get("LOCALAPPDATA"):
+        candidates.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+    if os.environ.get("WINDIR") or os.environ.get("SystemRoot"):
+        candidates.append(Path(os.environ.get("WINDIR") or os.environ["SystemRoot"]) / "Fonts")
+    candidates += [home / "Library" / "Fonts", Path("/Library/Fonts"),
+                   Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental")]
+    data_home = os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    data_dirs = (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+    candidates += [Path(data_home) / "fonts", home / ".fonts"]
+    candidates += [Path(d) / "fonts" for d in data_dirs if d]
+    seen, out = set(), []
+    for folder in candidates:
+        key = os.path.normcase(str(folder))
+        if key not in seen and folder.is_dir():
+            seen.add(key)
+            out.append(folder)
+    return out
+
+
+def die_with_parent() -> None:
+    """Called first in every helper process (batch worker, PDF writer): end it when its parent
+    ends, however the parent ends (a SIGKILL included), so no helper outlives a killed build.
+
+    Linux: the kernel delivers SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG). Other
+    systems: a watchdog thread that sees the parent go (POSIX: we are re-parented; Windows: the
+    parent's process handle, which multiprocessing gives a spawned child, is signalled)."""
+    parent = os.getppid()
+    if _kernel_death_signal():
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+    sentinel = None
+    try:
+        import multiprocessing
+        proc = multiprocessing.parent_process()
+        sentinel = proc.sentinel if proc is not None and not can_fork() else None
+    except (ImportError, AttributeError, ValueError):
+        sentinel = None
+    threading.Thread(target=_watch_parent, args=(parent, sentinel), daemon=True,
+                     name="die-with-parent").start()
+
+
+def _kernel_death_signal() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("SHANGLI_BRIEF_NO_PRCTL"):
+        return False  # SHANGLI_BRIEF_NO_PRCTL: tests run the watchdog path of other systems
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int, sentinel) -> None:
+    if sentinel is not None:
+        from multiprocessing.connection import wait
+        wait([sentinel])
+        os._exit(1)
+    import time
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)

@@ -1,0 +1,131 @@
+"""Publishing a brief's files all together or not at all.
+
+Every file is first written in full under a temporary name in the output folder; only then are
+they renamed over the old files, one after another. When a rename fails (on Windows: the file
+is open in Word or WPS) the files already replaced get their old contents back, so a reader
+never finds a new DOCX beside an old PDF. Where the system has O_TMPFILE (Linux) the bytes go
+to an unnamed file first, so even a SIGKILL mid-write leaves nothing behind."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .errors import BuildError, Location, display_path
+from .portability import can_make_unnamed_files
+
+
+def publish(final: Path, data: bytes) -> None:
+    publish_all([(Path(final), data)])
+
+
+def publish_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every (path, bytes) or, on any failure, none: the old files stay as they were."""
+    staged: list[tuple[Path, Path]] = []   # (temporary, final)
+    backups: dict[Path, Path | None] = {}  # final -> a copy of its old contents (None: was new)
+    replaced: list[Path] = []
+    try:
+        for final, data in files:
+            staged.append((_stage(final, data), final))
+        for _, final in staged:
+            backups[final] = _backup(final)
+        for temp, final in staged:
+            try:
+                os.replace(temp, final)
+            except PermissionError:
+                raise _in_use(final) from None
+            replaced.append(final)
+    except BaseException:
+        for final in reversed(replaced):
+            _restore(final, backups.get(final))
+        raise
+    finally:
+        for temp, _ in staged:
+            _remove(temp)
+        for backup in backups.values():
+            if backup is not None:
+                _remove(backup)
+
+
+def _temp_name(final: Path, kind: str) -> Path:
+    return final.parent / f".{final.name}.{os.getpid()}.{kind}"
+
+
+def _stage(final: Path, data: bytes) -> Path:
+    temp = _temp_name(final, "part")
+    if final.is_dir():
+        raise BuildError(f"cannot write {final.name}: a folder of that name is in the way",
+                         Location(display_path(str(final.parent))))
+    try:
+        if can_make_unnamed_files():
+            _write_unnamed(final.parent, temp, data)
+        else:
+            with open(temp, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as e:
+        _remove(temp)
+        raise BuildError(f"cannot write {final.name}: {e.strerror or e}",
+                         Location(display_path(str(final.parent)))) from None
+    return temp
+
+
+def _write_unnamed(folder: Path, temp: Path, data: bytes) -> None:
+    fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    folder_fd = None
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        # linkat(…, AT_SYMLINK_FOLLOW) gives the unnamed file its temporary name; Python calls
+        # linkat (not link, which would not follow /proc's link) only when given a folder fd.
+        folder_fd = os.open(folder, os.O_RDONLY)
+        os.link(f"/proc/self/fd/{fd}", temp.name, dst_dir_fd=folder_fd, follow_symlinks=True)
+    finally:
+        os.close(fd)
+        if folder_fd is not None:
+            os.close(folder_fd)
+
+
+def _backup(final: Path) -> Path | None:
+    """Keep the old file's contents until every new file is in place: a second name for it
+    (a hard link, free) or, where links are not possible (FAT drives), a copy."""
+    if not final.exists():
+        return None
+    backup = _temp_name(final, "old")
+    try:
+        os.link(final, backup)
+    except (OSError, NotImplementedError, AttributeError):
+        try:
+            shutil.copy2(final, backup)
+        except PermissionError:
+            raise _in_use(final) from None
+        except OSError as e:
+            raise BuildError(f"cannot keep the old {final.name} while writing: {e.strerror or e}",
+                             Location(display_path(str(final.parent)))) from None
+    return backup
+
+
+def _restore(final: Path, backup: Path | None) -> None:
+    try:
+        if backup is None:
+            final.unlink()
+        else:
+            os.replace(backup, final)
+    except OSError:
+        pass  # nothing better to do: the error that brought us here is what gets reported
+
+
+def _in_use(final: Path) -> BuildError:
+    shown = display_path(str(final))
+    return BuildError(f"cannot replace {shown}: it is open in another program or write-protected; "
+                      f"close {shown} in Word or WPS and build again (the earlier files are kept)")
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
