@@ -20,7 +20,7 @@ HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ALIGNS = ("left", "center", "right", "justify")
 STYLE_KEYS = {"font": str, "size": "size", "align": ALIGNS, "indent_chars": float, "bold": bool,
               "color": "color", "leading": float, "space_before": float, "space_after": float}
-FONT_KEYS = {"docx": str, "pdf": list, "convert": list, "fallback": list, "file": str}
+FONT_KEYS = {"docx": str, "docx_alt": str, "pdf": list, "convert": list, "fallback": list, "file": str}
 SECTIONS = {
     "page": {"width_mm": float, "height_mm": float, "margin_top_mm": float, "margin_bottom_mm": float,
              "margin_left_mm": float, "margin_right_mm": float, "page_number_gap_mm": float},

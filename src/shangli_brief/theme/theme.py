@@ -52,6 +52,7 @@ class FontRole:
     convert: tuple[str, ...] = ()      # CFF faces ("Family:Style") converted to TrueType once
     fallback: tuple[str, ...] = ()     # plainer free TrueType faces
     file: str | None = None            # a font file named in the theme
+    docx_alt: str | None = None        # the DOCX font table's alternate (仿宋_GB2312 -> 仿宋)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Theme:
         self.closing_rules = dict(data.get("closing_rules") or {})
         self.fonts = {role: FontRole(role, spec["docx"], tuple(spec.get("pdf", ())),
                                      tuple(spec.get("convert", ())), tuple(spec.get("fallback", ())),
-                                     spec.get("file"))
+                                     spec.get("file"), spec.get("docx_alt"))
                       for role, spec in data["fonts"].items()}
         self.glyph_fallback = tuple(data.get("glyph_fallback", ()))
         self.reference_docx = data.get("reference_docx")  # a Word file whose styles and pages win

@@ -14,6 +14,11 @@ class WriteOptions:
     duplex: bool = False  # --print: new parts start on a right-hand (odd) page
 
 
+# Cell padding of data tables in pt (top, bottom, left, right), the same in both writers so
+# that a table takes the same height in Word, LibreOffice and the PDF.
+TABLE_PADDING = (3, 4, 5, 5)
+
+
 def writer_for(fmt: str):
     # Imported on demand: a DOCX-only build never loads ReportLab, and the reverse.
     if fmt == "docx":
@@ -43,6 +48,14 @@ def title_text(title: str, theme) -> str:
     from ..typography import balanced_lines
     style = theme.style("title")
     return "\n".join(balanced_lines(title, theme.text_width / style.size))
+
+
+def heading_style(block) -> str:
+    """The theme style of a heading: an unnumbered level-1 heading is an appendix's (附件),
+    flush left; the others by level."""
+    if block.level == 1 and not block.numbered:
+        return "appendix_heading"
+    return f"heading{min(block.level, 4)}"
 
 
 def caption(block) -> str:

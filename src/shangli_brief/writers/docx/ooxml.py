@@ -20,6 +20,16 @@ def set_fonts(rpr, east_asia: str, latin: str) -> None:
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
+# Characters whose width Unicode leaves ambiguous: without w:hint="eastAsia" Word sets them in
+# the Latin font (Times New Roman's narrow quotes and dashes in Chinese text).
+_AMBIGUOUS = set("“”‘’—…·–‧※→←℃")
+
+
+def east_asian_hint(r, text: str) -> None:
+    if _AMBIGUOUS.intersection(text):
+        r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
+
+
 def first_line_chars(ppr, chars: float) -> None:
     """First-line indent counted in characters (w:firstLineChars, hundredths), as Word shows it."""
     ind = ppr.find(qn("w:ind"))
@@ -73,9 +83,41 @@ def no_grid_snap(ppr) -> None:
     ppr.insert_element_before(el, *_AFTER["w:pBdr"][_AFTER["w:pBdr"].index("w:snapToGrid") + 1:])
 
 
+def _ppr_child(ppr, tag: str):
+    """The pPr child `tag`, added in its schema place if missing."""
+    el = ppr.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        order = ("w:pBdr",) + _AFTER["w:pBdr"]
+        ppr.insert_element_before(el, *order[order.index(tag) + 1:])
+    return el
+
+
+def no_auto_space(ppr) -> None:
+    """autoSpaceDE/DN off: Word adds no space between Chinese and Latin letters or digits
+    (official documents set none)."""
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        _ppr_child(ppr, tag).set(qn("w:val"), "0")
+
+
+def outline_level(ppr, level: int) -> None:
+    _ppr_child(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
+
+
 def table_borders(tbl, edges: dict[str, tuple[float, str]]) -> None:
     border(tbl.tblPr, {k: edges.get(k, (0, "#000000")) for k in
                    ("top", "left", "bottom", "right", "insideH", "insideV")}, "w:tblBorders")
+
+
+def cell_margins(tbl, top: float, bottom: float, left: float, right: float) -> None:
+    """Default cell margins of a table, in pt."""
+    mar = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(value * 20)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl.tblPr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def float_to_page_bottom(tbl, top_pt: float) -> None:
@@ -98,10 +140,8 @@ def float_to_page_bottom(tbl, top_pt: float) -> None:
 
 
 def repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
+    # on by its presence: Word's rules refuse val="true" here (only on/off, or no value)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def cant_split(row) -> None:
@@ -145,19 +185,29 @@ def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
 
 
 def doc_grid(sectpr, line_pitch_twips: int) -> None:
-    """A line grid: Word and WPS lay the body out as N lines a page.
-
-    Not linesAndChars: its 28 cells of 15.79 pt are narrower than a 16 pt character, and
-    LibreOffice then gives every character two cells. Characters flow at their natural width."""
+    """A line grid: Word and WPS lay the body out as N lines a page. The 28 characters a line
+    come from the body's condensed character spacing (styles.py), not from a character grid:
+    with linesAndChars LibreOffice gives each 16 pt character two cells (measured with
+    charSpace -848, and with the body condensed to 15.75 and 15.5 pt), doubling the pages."""
     grid = sectpr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sectpr.insert_element_before(grid, "w:printerSettings", "w:sectPrChange")
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(line_pitch_twips))
-    if grid.get(qn("w:charSpace")) is not None:
-        del grid.attrib[qn("w:charSpace")]
-    sectpr.append(grid)
+    grid.attrib.pop(qn("w:charSpace"), None)
+
+
+def condense(rpr, twentieths: int) -> None:
+    """Character spacing (w:spacing, in twentieths of a point; negative condenses)."""
+    el = rpr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        rpr.insert_element_before(el, "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+                                  "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText",
+                                  "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                                  "w:specVanish", "w:oMath")
+    el.set(qn("w:val"), str(twentieths))
 
 
 def alt_text(paragraph, title: str, description: str) -> None:

@@ -1,13 +1,17 @@
 """Theme values in Word terms: paragraph and character styles with East Asian fonts."""
 from __future__ import annotations
 
+import math
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from ...theme import TextStyle, Theme
-from .ooxml import first_line_chars, no_grid_snap, set_fonts
+from .base import chinese_defaults, font_table
+from .ooxml import (condense, first_line_chars, no_auto_space, no_grid_snap, outline_level,
+                    set_fonts)
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -17,6 +21,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
 WORD_STYLES = {
     "body": "Normal", "title": "Title", "subtitle": "Subtitle",
     "heading1": "Heading 1", "heading2": "Heading 2", "heading3": "Heading 3", "heading4": "Heading 4",
+    "appendix_heading": "Appendix Heading",
     "list": "List Paragraph", "caption": "Caption", "page_number": "Footer",
     "strong": "Strong", "emphasis": "Emphasis",
     "table": "Table Text", "table_header": "Table Heading", "source_note": "Source Note",
@@ -27,6 +32,17 @@ WORD_STYLES = {
     "contents_title": "TOC Heading", "contents_entry": "toc 1", "running_header": "Header",
 }
 CHARACTER_STYLES = {"strong", "emphasis"}
+# Word's own built-in styles by name, with the ids Word gives them: such a style is Word's (no
+# customStyle), so the navigation pane, captions, contents and a colleague's habits work.
+BUILTIN_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1",
+               "Heading 2": "Heading2", "Heading 3": "Heading3", "Heading 4": "Heading4",
+               "List Paragraph": "ListParagraph", "Caption": "Caption", "Footer": "Footer",
+               "Header": "Header", "Strong": "Strong", "Emphasis": "Emphasis",
+               "TOC Heading": "TOCHeading", "toc 1": "TOC1"}
+
+
+# Outline levels (0 = level 1): the navigation pane and contents fields go by these.
+OUTLINE_LEVELS = {"heading1": 0, "heading2": 1, "heading3": 2, "heading4": 3, "appendix_heading": 0}
 
 
 def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
@@ -34,7 +50,8 @@ def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
     file defines win and only the missing ones are added."""
     styles = document.styles
     if not keep_existing:
-        _doc_defaults(document, theme)
+        body = theme.style("body")
+        chinese_defaults(document, theme.fonts[body.font].docx, theme.latin_font, body.size)
     for name, word_name in WORD_STYLES.items():
         if name not in theme.styles:
             continue  # a style only the other layout uses (the report's cover, say)
@@ -46,23 +63,35 @@ def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
                 continue
         except KeyError:
             style = styles.add_style(word_name, kind)
+            if word_name in BUILTIN_IDS:
+                style.style_id = BUILTIN_IDS[word_name]
+                style.element.attrib.pop(qn("w:customStyle"), None)
             if kind == WD_STYLE_TYPE.PARAGRAPH and word_name != "Normal":
                 style.base_style = styles["Normal"]
             style.quick_style = True
-        _apply_font(style, ts, theme, character=(kind == WD_STYLE_TYPE.CHARACTER))
+        # GB/T 9704: page numbers in 半角宋体 digits, so their Latin font is the role's too.
+        latin = theme.fonts[ts.font].docx if name == "page_number" else theme.latin_font
+        _apply_font(style, ts, theme, latin, character=(kind == WD_STYLE_TYPE.CHARACTER))
         if kind == WD_STYLE_TYPE.PARAGRAPH:
             _apply_paragraph(style, ts, theme)
-            if name.startswith("heading"):
+            if name in OUTLINE_LEVELS:
                 style.paragraph_format.keep_with_next = True
-                style.font.italic = False  # Word's headings are italic in places; ours are not
+                outline_level(style.element.get_or_add_pPr(), OUTLINE_LEVELS[name])
+            if word_name == "Normal":  # no space between Chinese and Latin letters or digits
+                no_auto_space(style.element.get_or_add_pPr())
+            # Text at the body size condensed to the GB/T 9704 pitch (16 pt type on 15.75 pt):
+            # 28 characters a line in Word, WPS and LibreOffice alike, as in the PDF (see
+            # ooxml.doc_grid); other sizes keep their natural width.
+            body_size = abs(ts.size - theme.style("body").size) < 0.01
+            condense(style.element.get_or_add_rPr(),
+                     math.floor((theme.char_pitch - ts.size) * 20) if body_size else 0)
+    if not keep_existing:
+        used = {theme.fonts[theme.style(n).font].docx for n in WORD_STYLES if n in theme.styles}
+        alternates = {role.docx: role.docx_alt for role in theme.fonts.values() if role.docx in used}
+        font_table(document, {**alternates, theme.latin_font: None})
 
 
-def _doc_defaults(document, theme: Theme) -> None:
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(rpr, theme.fonts[theme.style("body").font].docx, theme.latin_font)
-
-
-def _apply_font(style, ts: TextStyle, theme: Theme, character: bool) -> None:
+def _apply_font(style, ts: TextStyle, theme: Theme, latin: str, character: bool) -> None:
     font = style.font
     if not character:
         font.size = Pt(ts.size)
@@ -71,7 +100,7 @@ def _apply_font(style, ts: TextStyle, theme: Theme, character: bool) -> None:
     else:
         font.bold = False
         font.italic = False
-    set_fonts(style.element.get_or_add_rPr(), theme.fonts[ts.font].docx, theme.latin_font)
+    set_fonts(style.element.get_or_add_rPr(), theme.fonts[ts.font].docx, latin)
 
 
 def _apply_paragraph(style, ts: TextStyle, theme: Theme) -> None:

@@ -16,9 +16,10 @@ from ... import model
 from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (WriteOptions, Written, caption, chinese_date, contents_titles, table_column_widths,
+from .. import (TABLE_PADDING, WriteOptions, Written, chinese_date, contents_titles, heading_style, table_column_widths,
                title_text)
 from . import ooxml
+from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
 
 
@@ -56,7 +57,7 @@ class DocxWriter:
         # A reference Word file (the office letterhead) gives styles, page setup, headers and
         # footers, as pandoc's --reference-doc does; its body is replaced by the brief.
         self.reference = theme.reference_docx
-        self.document = self._open_reference() if self.reference else docx.Document()
+        self.document = self._open_reference() if self.reference else new_document()
         self.numberer = HeadingNumberer(theme)
         self._style_cache: dict = {}
         body = self.document.element.body
@@ -177,6 +178,7 @@ class DocxWriter:
             r = p.add_run(line)
             if run.bold or run.italic:
                 r._r.get_or_add_rPr().style = self.style("strong" if run.bold else "emphasis").style_id
+            ooxml.east_asian_hint(r._r, line)
 
     # -- front and back matter ------------------------------------------------------------
     def _front(self) -> None:
@@ -185,14 +187,15 @@ class DocxWriter:
             self.para(t.masthead.get("name", ""), "masthead")
             if d.issue:
                 self.para(f"第{d.issue}期", "masthead_issue")
-            meta = self.para(d.issuer or "", "masthead_meta")
+            # The issuer one character in from the left, the date one in from the right, by tab
+            # stops: the paragraph itself spans the type area, and so does the red rule under it.
             size = Pt(t.style("masthead_meta").size)
-            meta.paragraph_format.left_indent = size
-            meta.paragraph_format.right_indent = size
+            meta = self.para(f"\t{d.issuer or ''}\t{chinese_date(d.date)}", "masthead_meta")
+            meta.paragraph_format.first_line_indent = Pt(0)
             meta.paragraph_format.space_after = Pt(t.line_pitch)
-            meta.paragraph_format.tab_stops.add_tab_stop(Pt(t.text_width) - 2 * size,
+            meta.paragraph_format.tab_stops.add_tab_stop(size, WD_TAB_ALIGNMENT.LEFT)
+            meta.paragraph_format.tab_stops.add_tab_stop(Pt(t.text_width) - size,
                                                          WD_TAB_ALIGNMENT.RIGHT)
-            meta.add_run("\t" + chinese_date(d.date))
             ooxml.border(meta._p.get_or_add_pPr(),
                          {"bottom": (t.masthead.get("rule_pt", 2), t.color("red"))})
         else:
@@ -269,7 +272,7 @@ class DocxWriter:
 
     def visit_Heading(self, block: model.Heading) -> None:
         label = self.numberer.next(block.level) if block.numbered else ""
-        self.para(label + block.text, f"heading{min(block.level, 4)}")
+        self.para(label + block.text, heading_style(block))
 
     def visit_Paragraph(self, block: model.Paragraph) -> None:
         self.para(block.runs, "body")
@@ -281,26 +284,38 @@ class DocxWriter:
 
     def visit_PageBreak(self, block: model.PageBreak) -> None:
         if block.new_part and self.options.duplex:
-            # An odd-page section break: Word and WPS insert the blank page when printing.
-            self.document.add_section(WD_SECTION.ODD_PAGE)
+            # An odd-page section break: Word and WPS insert the blank page when printing. The
+            # new section keeps the headers and page numbers: only the cover has none.
+            self.document.add_section(WD_SECTION.ODD_PAGE).different_first_page_header_footer = False
         else:
             self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def _caption(self, title: str) -> None:
-        p = self.para(title, "caption")
-        p.paragraph_format.keep_with_next = True
+    def _caption(self, block, keep_with_next: bool = True):
+        """表1　title: the number a SEQ field (Word renumbers on updating fields after a table is
+        inserted), its current value written in; a title alone where the block has no number."""
+        p = self.para("", "caption")
+        p.paragraph_format.keep_with_next = keep_with_next
+        if block.number is None:
+            self._add_text(p, model.Run(block.title))
+            return p
+        mark = "图" if isinstance(block, model.Chart) else "表"
+        p.add_run(mark)
+        ooxml.add_field(p, f"SEQ {mark} \\* ARABIC", str(block.number))
+        self._add_text(p, model.Run("　" + block.title))
+        return p
 
     def _source_line(self, sources: list[str]) -> None:
         self.para("资料来源：" + "；".join(sources), "source_note")
 
     def visit_Table(self, block: model.Table) -> None:
         t = self.theme
-        self._caption(caption(block))
+        self._caption(block)
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.style = self._styles_by_name("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths = table_column_widths(block.columns, t)
         self._fix_widths(table, widths)
+        ooxml.cell_margins(table._tbl, *TABLE_PADDING)
         header = table.rows[0]
         ooxml.repeat_header(header)
         for cell, column, width in zip(header.cells, block.columns, widths):
@@ -336,13 +351,13 @@ class DocxWriter:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip it
         p.add_run().add_picture(BytesIO(charts.png(block, self.theme)), width=Pt(self.theme.text_width))
         ooxml.alt_text(p, block.title, block.alt_text)
-        self.para(caption(block), "caption")
+        self._caption(block, keep_with_next=False)
         self._source_line(block.sources)
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> None:
         t = self.theme
         if block.title:
-            self._caption(block.title)
+            self.para(block.title, "caption").paragraph_format.keep_with_next = True
         per_row = 3 if len(block.items) != 4 else 2
         rows = (len(block.items) + per_row - 1) // per_row
         table = self.document.add_table(rows=rows, cols=per_row)

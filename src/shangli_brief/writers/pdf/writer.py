@@ -12,8 +12,8 @@ from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 from ... import model
 from ...errors import BuildError
 from ...theme import HeadingNumberer, Theme
-from .. import (WriteOptions, Written, caption, chinese_date, contents_titles, table_column_widths,
-               title_text)
+from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
+               table_column_widths, title_text)
 from .linebreak import ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -192,7 +192,7 @@ class PdfWriter:
 
     def visit_Heading(self, block: model.Heading) -> list:
         label = self.numberer.next(block.level) if block.numbered else ""
-        style = f"heading{min(block.level, 4)}"
+        style = heading_style(block)
         # A heading needs itself and two lines of what follows on the page. Not keepWithNext:
         # that would carry a whole long paragraph to the next page, leaving a gap.
         heading = self.para(label + block.text, style)
@@ -241,8 +241,10 @@ class PdfWriter:
             ("GRID", (0, 0), (-1, -1), 0.5, border),
             ("BACKGROUND", (0, 0), (-1, 0), self.styles.color("table_header")),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), TABLE_PADDING[0]),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), TABLE_PADDING[1]),
+            ("LEFTPADDING", (0, 0), (-1, -1), TABLE_PADDING[2]),
+            ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PADDING[3]),
         ])
 
     def visit_Chart(self, block: model.Chart) -> list:
