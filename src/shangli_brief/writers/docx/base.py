@@ -67,7 +67,11 @@ def new_document():
                 del rels[rid]
     package.part_related_by(docx.opc.constants.RELATIONSHIP_TYPE.EXTENDED_PROPERTIES)._blob = \
         APP.format(version=__version__).encode("utf-8")
-    document.part._settings_part._element = parse_xml(SETTINGS)
+    settings = document.settings.element  # its contents replaced, the element kept
+    for child in list(settings):
+        settings.remove(child)
+    for child in parse_xml(SETTINGS):
+        settings.append(child)
     styles = document.styles.element
     for style in list(styles.findall(qn("w:style"))):
         if style.get(qn("w:styleId")) not in KEEP_STYLES:
@@ -79,7 +83,9 @@ def new_document():
 
 def chinese_defaults(document, east_asia: str, latin: str, size_pt: float) -> None:
     """docDefaults: the body fonts, size and zh-CN for both Latin and East Asian text, so that
-    quotes, dashes and ellipses are set as Chinese punctuation; no spacing between paragraphs."""
+    quotes, dashes and ellipses are set as Chinese punctuation; no spacing between paragraphs,
+    and none between Chinese and Latin letters or digits in Word and WPS (LibreOffice's DOCX
+    import drops autoSpaceDE/DN wherever they are, and adds its own spacing)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     half_points = round(size_pt * 2)
     defaults.getparent().replace(defaults, parse_xml(
@@ -88,7 +94,8 @@ def chinese_defaults(document, east_asia: str, latin: str, size_pt: float) -> No
         f'w:hAnsi={quoteattr(latin)} w:cs={quoteattr(latin)}/>'
         f'<w:kern w:val="2"/><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
         f'<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        f'<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+        f'<w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+        f'<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
         f'</w:pPrDefault></w:docDefaults>'))
 
 

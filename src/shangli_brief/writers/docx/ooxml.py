@@ -30,6 +30,13 @@ def east_asian_hint(r, text: str) -> None:
         r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
 
 
+def text_run(paragraph, text: str):
+    """paragraph.add_run(text), with the East Asian hint where the text needs it."""
+    run = paragraph.add_run(text)
+    east_asian_hint(run._r, text)
+    return run
+
+
 def first_line_chars(ppr, chars: float) -> None:
     """First-line indent counted in characters (w:firstLineChars, hundredths), as Word shows it."""
     ind = ppr.find(qn("w:ind"))
@@ -237,7 +244,7 @@ def contents_field(document, entries: list[str], style_id: str) -> None:
     for text in entries or [""]:
         p = document.add_paragraph()
         p._p.get_or_add_pPr().style = style_id
-        p.add_run(text)
+        text_run(p, text)
         paragraphs.append(p)
     first, last = paragraphs[0]._p, paragraphs[-1]._p
     instr = OxmlElement("w:r")

@@ -119,7 +119,7 @@ class DocxWriter:
                 header.is_linked_to_previous = False
                 p = header.paragraphs[0]
                 self.apply(p, "running_header")
-                p.add_run(self.doc.title)
+                ooxml.text_run(p, self.doc.title)
                 ooxml.border(p._p.get_or_add_pPr(), {"bottom": (0.6, t.color("accent"))})
         if self.doc.draft:  # 征求意见稿 at the head of every page
             for header in (section.header, section.even_page_header, section.first_page_header):
@@ -141,9 +141,9 @@ class DocxWriter:
             p.paragraph_format.right_indent = inset
         else:
             p.paragraph_format.left_indent = inset
-        p.add_run("— ")
+        ooxml.text_run(p, "— ")
         ooxml.add_field(p, "PAGE")
-        p.add_run(" —")
+        ooxml.text_run(p, " —")
 
     def _properties(self) -> None:
         props = self.document.core_properties
@@ -254,7 +254,7 @@ class DocxWriter:
             cell.width = Pt(t.text_width)
             p = cell.paragraphs[0]
             self.apply(p, "closing")
-            p.add_run(text)
+            ooxml.text_run(p, text)
             p.paragraph_format.left_indent = size
             p.paragraph_format.right_indent = size
             if text.startswith("（共印"):
@@ -339,7 +339,7 @@ class DocxWriter:
         p = cell.paragraphs[0]
         self.apply(p, style)
         p.alignment = ALIGN[align]
-        p.add_run(text)
+        ooxml.text_run(p, text)
 
     def visit_Chart(self, block: model.Chart) -> None:
         from io import BytesIO
@@ -370,9 +370,9 @@ class DocxWriter:
             ooxml.shade(cell, t.color("table_header"))
             value = cell.paragraphs[0]
             self.apply(value, "figure_value")
-            value.add_run(figure.value)
+            ooxml.text_run(value, figure.value)
             for text in (figure.label, figure.period):
                 label = cell.add_paragraph()
                 self.apply(label, "figure_label")
-                label.add_run(text)
+                ooxml.text_run(label, text)
         self._source_line(block.sources)
