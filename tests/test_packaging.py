@@ -23,4 +23,4 @@ def test_the_wheel_holds_every_package_file(tmp_path):
     assert wanted - names == set()
     assert "Requires-Dist: reportlab>=4.0.4" in metadata
     assert "Classifier: Operating System :: Microsoft :: Windows" in metadata
-    assert "License" in metadata
+    assert "License-Expression: MIT" in metadata

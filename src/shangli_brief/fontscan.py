@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,7 @@ def read_faces(path: Path) -> list[FaceNames]:
             finally:
                 font.close()
         return faces
-    except (OSError, TTLibError, ValueError, KeyError, AssertionError, IndexError):
+    except (OSError, TTLibError, ValueError, KeyError, AssertionError, IndexError, struct.error):
         return []
 
 
