@@ -125,3 +125,14 @@ def test_help_and_version():
     for command in ("build", "check", "indicators", "sections", "fonts"):
         result = run_cli(command, "--help")
         assert result.returncode == 0 and "usage: shangli-brief " + command in result.stdout
+
+
+def test_control_characters_are_refused_where_they_stand(workspace):
+    """A control character would end inside a writer (XML cannot hold it): one line instead."""
+    (workspace / "briefs" / "c.yaml").write_text('title: "上栗\\b简报"\nsections:\n  - section: overview\n',
+                                                  "utf-8")
+    result = run_cli("build", cwd=workspace)
+    assert result.returncode == 2
+    assert result.stderr == ("error: briefs/c.yaml:1:8: title: control character U+0008 in the text; "
+                             "delete it (it may have come with text pasted from another program)\n")
+    assert not (workspace / "out").exists() or not any((workspace / "out").iterdir())

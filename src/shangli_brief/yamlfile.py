@@ -118,11 +118,25 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), marked) for i, item in enumerate(node.value)]
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except ValueError:
         # A scalar that looks like a date or number but is not one (2025-13-01): keep the text,
         # and let the schema say what is wrong with it.
-        return node.value
+        value = node.value
+    if isinstance(value, str):
+        _check_characters(value, _loc(marked.file, node), path)
+    return value
+
+
+def _check_characters(text: str, where: Location, path: KeyPath) -> None:
+    """Control characters and lone surrogates cannot go into a DOCX (XML) or be printed: say
+    where, rather than fail later inside a writer."""
+    for ch in text:
+        code = ord(ch)
+        if (code < 0x20 and ch not in "\t\n\r") or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+            raise InputError(f"control character U+{code:04X} in the text; delete it (it may have "
+                             "come with text pasted from another program)", where,
+                             key_path_text(path) or None)
 
 
 def key_path_text(path: KeyPath) -> str:
