@@ -131,12 +131,18 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
     raise BuildError(f"no installed font for role '{role.name}' (tried {tried}); {ways_out(role.name)}")
 
 
-def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[str],
-               reason: str = "") -> ResolvedFont | None:
+def _cached_conversion(face: Face, prepare: bool) -> Path | None:
+    """The cached TrueType subset of a face, made now with `prepare`; None if not made yet."""
     target = cached_path(face.file, face.index)
     if not target.exists() and prepare:
         convert(face.file, face.index, target)
-    if target.exists():
+    return target if target.exists() else None
+
+
+def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[str],
+               reason: str = "") -> ResolvedFont | None:
+    target = _cached_conversion(face, prepare)
+    if target:
         return ResolvedFont(role, family, str(target), 0,
                             (f"{reason}; " if reason else "")
                             + f"converted from {Path(face.file).name} (CFF) to TrueType, cached")
@@ -165,10 +171,8 @@ def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare
     subset once `--prepare` has made it: ReportLab reads the small file several times faster.
     Characters outside the subset fall back per character (see fallback_faces)."""
     if Path(face.file).stat().st_size > 8_000_000:
-        target = cached_path(face.file, face.index)
-        if not target.exists() and prepare:
-            convert(face.file, face.index, target)
-        if target.exists():
+        target = _cached_conversion(face, prepare)
+        if target:
             return ResolvedFont(role, family, str(target), 0, f"{reason}; GB2312 subset cached")
     return ResolvedFont(role, family, face.file, face.index, reason)
 

@@ -158,7 +158,8 @@ def _names(table) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return out
     # Typographic family and style (16/17) where the font has them, else the legacy ones (1/2):
     # "Noto Serif CJK SC" + "Bold" rather than "Noto Serif CJK SC Bold" + "Regular".
-    families = strings(16) + [f for f in strings(1) if f not in strings(16)]
+    typographic = strings(16)
+    families = typographic + [f for f in strings(1) if f not in typographic]
     styles = strings(17, english_only=True) or strings(2, english_only=True) or ["Regular"]
     return tuple(families), tuple(styles)
 

@@ -58,12 +58,16 @@ def heading_style(block) -> str:
     return f"heading{min(block.level, 4)}"
 
 
+def caption_mark(block) -> str:
+    """图 for a chart, 表 for a table: the word before a caption's number."""
+    return "图" if type(block).__name__ == "Chart" else "表"
+
+
 def caption(block) -> str:
     """表1　title / 图1　title: numbered in document order by the resolver."""
     if block.number is None:
         return block.title
-    mark = "图" if type(block).__name__ == "Chart" else "表"
-    return f"{mark}{block.number}　{block.title}"
+    return f"{caption_mark(block)}{block.number}　{block.title}"
 
 
 def contents_titles(doc, theme) -> list[str]:

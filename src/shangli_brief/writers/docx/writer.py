@@ -16,8 +16,8 @@ from ... import model
 from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (TABLE_PADDING, WriteOptions, Written, chinese_date, contents_titles, heading_style, table_column_widths,
-               title_text)
+from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date, contents_titles,
+               heading_style, table_column_widths, title_text)
 from . import ooxml
 from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
@@ -298,7 +298,7 @@ class DocxWriter:
         if block.number is None:
             self._add_text(p, model.Run(block.title))
             return p
-        mark = "图" if isinstance(block, model.Chart) else "表"
+        mark = caption_mark(block)
         p.add_run(mark)
         ooxml.add_field(p, f"SEQ {mark} \\* ARABIC", str(block.number))
         self._add_text(p, model.Run("　" + block.title))
