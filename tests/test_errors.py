@@ -133,6 +133,6 @@ def test_control_characters_are_refused_where_they_stand(workspace):
                                                   "utf-8")
     result = run_cli("build", cwd=workspace)
     assert result.returncode == 2
-    assert result.stderr == ("error: briefs/c.yaml:1:8: title: control character U+0008 in the text; "
+    assert result.stderr == ("error: briefs/c.yaml:1:11: title: control character U+0008 in the text; "
                              "delete it (it may have come with text pasted from another program)\n")
     assert not (workspace / "out").exists() or not any((workspace / "out").iterdir())

@@ -26,10 +26,18 @@ def default_period(dataset: Dataset) -> str:
 
 def build_date() -> _dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
-    return _dt.date.today()
+    from .spec.schema import FIRST_DATE, LAST_DATE
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return _dt.date.today()
+    day = None
+    if epoch.isdigit() and len(epoch) <= 12:
+        day = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    if day is None or not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(f"SOURCE_DATE_EPOCH='{epoch[:20]}' is not a time between "
+                         f"{FIRST_DATE.year} and {LAST_DATE.year} in seconds since 1970; "
+                         "unset it or give such a number")
+    return day
 
 
 def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Document:

@@ -1,6 +1,7 @@
 """YAML loading that keeps where every value came from, so errors can name file:line:col."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,15 +33,21 @@ class MarkedYAML:
         return self._keys.get(tuple(path)) or self.where(path)
 
 
-def read_text(path: str | Path, what: str) -> str:
+def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
+    """A UTF-8 text file of at most `limit` bytes (MAX_BYTES), refused before it is read."""
+    limit = limit or MAX_BYTES
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{what} not found", Location(str(path))) from None
     except IsADirectoryError:
         raise InputError(f"{what} is a folder, not a file", Location(str(path))) from None
     except OSError as e:
         raise InputError(f"cannot read {what}: {e.strerror}", Location(str(path))) from None
+    if len(raw) > limit:
+        raise InputError(f"the {what} is larger than {limit // 1_000_000} MB; is it the right file?",
+                         Location(str(path)))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -53,6 +60,7 @@ def read_text(path: str | Path, what: str) -> str:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000   # a spec, theme or data file is a few kilobytes; refuse runaway input
 MAX_VALUES = 100_000    # values after expanding aliases (a "billion laughs" file stops here)
+MAX_DEPTH = 32          # nesting of lists and mappings; a spec needs five
 
 
 def parse_yaml(text: str, file: str) -> MarkedYAML:
@@ -81,8 +89,27 @@ def _parse(text: str, file: str, loader_class) -> MarkedYAML:
         raise InputError(f"YAML syntax error: {problem}", where) from None
     except yaml.YAMLError as e:
         raise InputError(f"YAML syntax error: {e}", Location(file)) from None
+    except RecursionError:  # the composer recurses once per level of nesting
+        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; check the "
+                         "brackets and indentation", _too_deep(text, file)) from None
     finally:
         loader.dispose()
+
+
+def _too_deep(text: str, file: str) -> Location:
+    """Where the nesting first goes past MAX_DEPTH, found by the (iterative) scanner."""
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+               yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # libyaml looks far ahead
+            depth += isinstance(token, opening) - isinstance(token, closing)
+            if depth > MAX_DEPTH + 1:
+                return Location(file, token.start_mark.line + 1, token.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass
+    return Location(file)
 
 
 def load_yaml(path: str | Path, what: str = "file") -> MarkedYAML:
@@ -94,6 +121,9 @@ def _loc(file: str, node) -> Location:
 
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
+    if len(path) > MAX_DEPTH:
+        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; a spec needs "
+                         "a few levels: check the brackets and indentation", _loc(marked.file, node))
     if len(marked._values) > MAX_VALUES:
         raise InputError(f"more than {MAX_VALUES} values (aliases that expand too far?); "
                          "write the values out instead", _loc(marked.file, node))
@@ -124,19 +154,31 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
         # and let the schema say what is wrong with it.
         value = node.value
     if isinstance(value, str):
-        _check_characters(value, _loc(marked.file, node), path)
+        where = _loc(marked.file, node)
+        if node.style in ("'", '"'):  # columns are counted from the first character inside
+            where = Location(where.file, where.line, where.col + 1)
+        elif node.style in ("|", ">"):
+            where = Location(marked.file, node.start_mark.line + 2)
+        check_characters(value, where, key_path_text(path) or None)
     return value
 
 
-def _check_characters(text: str, where: Location, path: KeyPath) -> None:
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_characters(text: str, where: Location, key: str | None = None) -> None:
     """Control characters and lone surrogates cannot go into a DOCX (XML) or be printed: say
     where, rather than fail later inside a writer."""
-    for ch in text:
-        code = ord(ch)
-        if (code < 0x20 and ch not in "\t\n\r") or code == 0x7F or 0xD800 <= code <= 0xDFFF:
-            raise InputError(f"control character U+{code:04X} in the text; delete it (it may have "
-                             "come with text pasted from another program)", where,
-                             key_path_text(path) or None)
+    bad = _BAD.search(text)
+    if bad:
+        before = text[: bad.start()]
+        if where.line is not None and "\n" in before:  # a block of text: the line it is on
+            where = Location(where.file, where.line + before.count("\n"),
+                             bad.start() - before.rfind("\n"))
+        elif where.col is not None:
+            where = Location(where.file, where.line, where.col + bad.start())
+        raise InputError(f"control character U+{ord(bad.group()):04X} in the text; delete it (it "
+                         "may have come with text pasted from another program)", where, key)
 
 
 def key_path_text(path: KeyPath) -> str:

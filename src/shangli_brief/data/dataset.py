@@ -263,6 +263,30 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
                                   str(item["date"]) if item.get("date") else None))
 
 
+# A county's figures are published with a few digits: anything beyond these bounds is a typing
+# or export mistake, and an exponent such as 1e999999999 would make the number formatting hang.
+MAX_MAGNITUDE = Decimal("1e15")
+MAX_DIGITS = 20
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
+
+
+def parse_number(raw) -> tuple[Decimal | None, str | None]:
+    """A published figure as an exact decimal, or the reason it is not one: finite, at most
+    20 digits, magnitude under 10^15, written as digits (an exponent of up to three digits)."""
+    text = str(raw).strip().replace(",", "")
+    if isinstance(raw, float) and raw != raw or text.lower() in ("nan", "snan", "-nan", "+nan"):
+        return None, f"value '{raw}' is not a number; write the figure as published"
+    if isinstance(raw, float) and raw in (float("inf"), float("-inf")) or "inf" in text.lower():
+        return None, f"value '{raw}' is infinite; write the figure as published"
+    if not _NUMBER.fullmatch(text):
+        return None, f"value '{raw}' is not a number; write digits, such as 230 or 28.4"
+    number = Decimal(text)
+    if abs(number) >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS:
+        return None, (f"value '{raw}' is out of range (at most {MAX_DIGITS} digits, below "
+                      "10^15); check the figure and its unit")
+    return number, None
+
+
 def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
     if not isinstance(raw, dict):
         r.fail(path, "each value is a mapping: {period, value, qualifier, source}")
@@ -275,10 +299,9 @@ def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
     if isinstance(number, bool) or not isinstance(number, (int, float, str)):
         r.fail(path + ("value",), "value must be a number, as published (200 for 突破200亿元)")
         return None
-    try:
-        number = Decimal(str(number))
-    except InvalidOperation:
-        r.fail(path + ("value",), f"value '{number}' is not a number")
+    number, problem = parse_number(number)
+    if problem:
+        r.fail(path + ("value",), problem)
         return None
     qualifier = str(raw.get("qualifier", "exact"))
     if qualifier not in QUALIFIERS:

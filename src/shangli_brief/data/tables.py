@@ -15,10 +15,12 @@ problem is reported as file:row."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from ..errors import InputError, Location
-from ..yamlfile import MarkedYAML, read_text
+from ..safezip import WORKBOOK, check_xml_parts
+from ..yamlfile import MAX_BYTES, MarkedYAML, check_characters, read_text
 
 COLUMNS = ("id", "period", "value", "qualifier", "source", "section", "name", "unit", "replace")
 REQUIRED = ("id", "period", "value", "source")
@@ -33,23 +35,38 @@ def load_table(path: str | Path) -> MarkedYAML:
     return _as_data_file(path, rows)
 
 
+MAX_CELL = 2_000  # characters in one cell: an indicator's name or a source is a line or two
+
+
 def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
     text = read_text(path, "data file")
-    reader = csv.reader(text.splitlines())
-    return [(reader.line_num, row) for row in reader]
+    csv.field_size_limit(MAX_BYTES)  # the file is within MAX_BYTES; cells are checked below
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as e:
+        raise InputError(f"not a valid CSV file: {e}; save it from Excel or WPS as "
+                         "CSV UTF-8", Location(path, reader.line_num)) from None
+    return rows
 
 
 def _xlsx_rows(path: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # only for spreadsheets
+    check_xml_parts(path, "workbook", WORKBOOK)  # sizes and DTDs, before openpyxl inflates
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # The <dimension> a program wrote may be wrong: read every row that is there.
+        sheet.reset_dimensions()
+        out = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            out.append((number, ["" if v is None else _cell_text(v) for v in row]))
+        book.close()
     except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
-        raise InputError(f"cannot read the workbook: {e}", Location(path)) from None
-    sheet = book.worksheets[0]
-    out = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        out.append((number, ["" if v is None else _cell_text(v) for v in row]))
-    book.close()
+        raise InputError(f"cannot read the workbook: {type(e).__name__}: {e}; save it again from "
+                         "Excel or WPS as .xlsx", Location(path)) from None
     return out
 
 
@@ -70,6 +87,16 @@ def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
     if unknown:
         raise InputError(f"unknown column '{unknown[0]}'; the columns are {', '.join(COLUMNS)}",
                          Location(path, header_line))
+    twice = next((h for k, h in enumerate(names) if h and h in names[:k]), None)
+    if twice:
+        raise InputError(f"column '{twice}' appears twice; keep one", Location(path, header_line))
+    for line, cells in rows:
+        for k, cell in enumerate(cells):
+            column = names[k] if line != header_line and k < len(names) and names[k] else None
+            if len(cell) > MAX_CELL:
+                raise InputError(f"a cell of {len(cell)} characters (at most {MAX_CELL}); is "
+                                 "the file damaged?", Location(path, line), column)
+            check_characters(cell, Location(path, line), column)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InputError(f"missing column '{missing[0]}'; the columns are {', '.join(COLUMNS)}",

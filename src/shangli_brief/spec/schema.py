@@ -270,16 +270,24 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
     return spec, c.errors
 
 
+# Dates a brief can carry: a DOCX (a zip file) cannot date its parts before 1980, nor after 2107.
+FIRST_DATE, LAST_DATE = _dt.date(1980, 1, 1), _dt.date(2099, 12, 31)
+
+
 def _date(c: _Checker, value) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        c.fail(("date",), f"date '{value}' is not a date; write it as 2025-03-15")
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        try:
+            value = _dt.date.fromisoformat(str(value))
+        except ValueError:
+            c.fail(("date",), f"date '{value}' is not a date; write it as 2025-03-15")
+            return None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        c.fail(("date",), f"date '{value}' is outside {FIRST_DATE.year}–{LAST_DATE.year}; "
+               "check the year")
         return None
+    return value
 
 
 def _closing(c: _Checker, value) -> Closing | None:

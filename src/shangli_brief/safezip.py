@@ -1,0 +1,94 @@
+"""Office files (a reference DOCX, an XLSX data update) come from other offices: before any
+part is inflated or parsed, the package is checked against limits a real file never reaches,
+and XML with a document type declaration (the way to entity expansion and outside files) is
+refused. Word, WPS and Excel never write a DTD."""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Location
+
+
+@dataclass(frozen=True)
+class Limits:
+    file: int           # bytes of the package on disk
+    part: int           # bytes of one part, inflated
+    total: int          # bytes of all parts, inflated
+    ratio: int          # inflated / compressed, for parts over RATIO_FLOOR
+    parts: int = 2000   # number of parts
+
+
+# A letterhead DOCX with its logo is a few hundred kilobytes; a bureau's XLSX, tens.
+REFERENCE_DOCX = Limits(file=20_000_000, part=30_000_000, total=80_000_000, ratio=200)
+WORKBOOK = Limits(file=10_000_000, part=30_000_000, total=60_000_000, ratio=200)
+RATIO_FLOOR = 1_000_000  # small parts (styles.xml of blank space) may compress very well
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile:
+    """The package as a ZipFile whose every part is within `limits`; an InputError naming the
+    file otherwise. Only the central directory is read here: nothing is inflated."""
+    where = Location(str(path))
+    try:
+        size = Path(path).stat().st_size
+    except OSError as e:
+        raise InputError(f"cannot read the {what}: {e.strerror}", where) from None
+    if size > limits.file:
+        raise InputError(f"the {what} is larger than {limits.file // 1_000_000} MB; is it the "
+                         "right file?", where)
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"the {what} is not a valid {Path(path).suffix or 'Office'} file ({e}); "
+                         "save it again from Word, WPS or Excel", where) from None
+    infos = package.infolist()
+    problem = None
+    if len(infos) > limits.parts:
+        problem = f"it has {len(infos)} parts"
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.part:
+            problem = f"its part {info.filename} inflates to {info.file_size // 1_000_000} MB"
+        elif info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
+            problem = (f"its part {info.filename} inflates {info.file_size // max(info.compress_size, 1)}"
+                       " times (a zip bomb?)")
+        if problem:
+            break
+    if not problem and total > limits.total:
+        problem = f"its parts inflate to {total // 1_000_000} MB"
+    if problem:
+        package.close()
+        raise InputError(f"refusing the {what}: {problem}; a real file stays far below that", where)
+    return package
+
+
+def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Location) -> bytes:
+    """A part's bytes, refused when it declares a DTD or entities."""
+    try:
+        data = package.read(name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise InputError(f"the {what} is damaged ({name}: {e}); save it again", where) from None
+    check_no_dtd(data, name, what, where)
+    return data
+
+
+def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
+    text = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as UTF-8
+        text = data.decode("utf-16", "replace").encode("utf-8")
+    if _DTD.search(text):
+        raise InputError(f"the {what} declares a DTD or entities in {name} (Word, WPS and Excel "
+                         "never write one); save it again from Word, WPS or Excel", where)
+
+
+def check_xml_parts(path: str | Path, what: str, limits: Limits) -> None:
+    """Every XML part of the package checked for a DTD, within the limits."""
+    where = Location(str(path))
+    with open_package(path, what, limits) as package:
+        for info in package.infolist():
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                read_xml_part(package, info.filename, what, where)
