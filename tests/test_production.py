@@ -139,7 +139,7 @@ def test_yaml_limits(workspace):
     result = run_cli("check", cwd=workspace)
     assert result.returncode == 2
     assert "more than 100000 values (aliases that expand too far?)" in result.stderr
-    assert "error: briefs/huge.yaml: the file is larger than 1 MB; is it the right file?" in result.stderr
+    assert "error: briefs/huge.yaml: the spec is larger than 1 MB; is it the right file?" in result.stderr
 
 
 # ---- fuzzing: every generated spec ends as a brief or a clean input error, never a traceback ----

@@ -10,6 +10,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .confine import check_inside
 from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
@@ -34,11 +35,19 @@ class OutputFile:
 class Workspace:
     """Templates, datasets and themes, loaded once and shared by every brief of a run."""
 
-    def __init__(self, template_dirs: tuple[Path, ...] = ()):
+    def __init__(self, template_dirs: tuple[Path, ...] = (), allow: tuple[Path, ...] = ()):
         self.template_dirs = tuple(Path(d) for d in template_dirs)  # from the command line
+        self.allow = tuple(Path(d) for d in allow)  # more folders the user named with --allow
         self._catalogues: dict[tuple, SectionCatalogue] = {}
         self._datasets: dict[tuple, Dataset] = {}
         self._themes: dict[tuple, Theme] = {}
+
+    def roots(self, spec: Spec) -> tuple[Path, ...]:
+        """Where the files a spec names may be: its workspace and the folders of the command line."""
+        return (spec.workspace, *self.template_dirs, *self.allow)
+
+    def confined(self, spec: Spec, path: Path, where, key: str, what: str) -> Path:
+        return check_inside(path, self.roots(spec), where, key, what)
 
     def catalogue(self, spec: Spec) -> SectionCatalogue:
         folders = []
@@ -48,7 +57,10 @@ class Workspace:
                 raise InputError(f"templates folder '{path}' not found; paths in 'templates' are "
                                  "relative to the workspace (the folder holding briefs/)", where,
                                  "templates")
-            folders.append(folder)
+            folders.append(self.confined(spec, folder, where, "templates", "templates folder"))
+        own = spec.workspace / "templates"
+        if own.is_dir():
+            self.confined(spec, own, Location(str(own)), None, "templates folder")
         extra = (*self.template_dirs, *folders)
         key = (spec.workspace, extra)
         if key not in self._catalogues:
@@ -57,6 +69,9 @@ class Workspace:
 
     def dataset(self, spec: Spec) -> Dataset:
         files = tuple((str(spec.path_in_workspace(p)), where) for p, where in spec.data)
+        for file, where in files:
+            if Path(file).exists():
+                self.confined(spec, Path(file), where, "data", "data file")
         key = tuple(f for f, _ in files)
         if key not in self._datasets:
             self._datasets[key] = load_dataset(list(files))
@@ -64,6 +79,8 @@ class Workspace:
 
     def theme(self, spec: Spec) -> Theme:
         theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None
+        if theme_file and Path(theme_file).exists():
+            self.confined(spec, Path(theme_file), spec.theme[1], "theme", "theme file")
         reference = None
         if spec.reference_docx:
             path, where = spec.reference_docx
@@ -71,9 +88,17 @@ class Workspace:
             if not reference.is_file() or reference.suffix.lower() != ".docx":
                 raise InputError(f"reference Word file '{path}' not found (a .docx, relative to the "
                                  "workspace)", where, "reference_docx")
+            self.confined(spec, reference, where, "reference_docx", "reference Word file")
         key = (spec.layout, theme_file, str(reference))
         if key not in self._themes:
             theme = load_theme(spec.layout, theme_file, spec.theme[1] if spec.theme else None)
+            if reference is None and theme.reference_docx:  # named by the theme file
+                named = Path(theme.reference_docx)
+                if not named.is_file():
+                    raise InputError(f"reference Word file '{named}' named by the theme not found",
+                                     Location(theme_file or "<theme>"), "reference_docx")
+                self.confined(spec, named, Location(theme_file or "<theme>"), "reference_docx",
+                              "reference Word file")
             if reference is not None:  # the spec's reference file wins over the theme's
                 theme.reference_docx = str(reference)
                 theme.name += f"+{reference}"

@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import BriefError, ErrorList, InputError
+from .errors import BriefError, BuildError, ErrorList, InputError, display_path
 from .portability import user_path
 
 EPILOG = """examples:
@@ -84,12 +84,38 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+REPORT_TO = "the shangli-brief maintainers (README: Reporting a problem)"
+
+
+def _safe_streams() -> None:
+    """Chinese text on a console or pipe that cannot encode it (PYTHONIOENCODING=ascii, an old
+    Windows code page) is escaped rather than ending the command in a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return _run(args)
+    except Exception as e:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: internal error in `{args.command}`: {type(e).__name__}: {e}"[:400]
+              + f"; run the same command with --debug and send what it prints to {REPORT_TO}",
+              file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     try:
         return COMMANDS[args.command](args)
     except ErrorList as e:
@@ -105,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("error: out of memory; build fewer briefs at once (--jobs 1) or check the input "
+              "files for runaway sizes", file=sys.stderr)
+        return 1
+    except OSError as e:  # the system refused something outside our files (a full disk, a
+        # read-only home folder): say what and where
+        where = f"{display_path(e.filename)}: " if getattr(e, "filename", None) else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as other command-line tools do.
@@ -306,12 +341,17 @@ def cmd_fonts(args) -> int:
 def cmd_init(args) -> int:
     import shutil
     from importlib import resources
-    target = Path(args.folder)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError(f"'{args.folder}' exists and is not an empty folder; name a new folder")
-    skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
-    shutil.copytree(skeleton, target, dirs_exist_ok=True)
-    (target / "out").mkdir(exist_ok=True)
+    target = user_path(args.folder)
+    try:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"'{args.folder}' exists and is not an empty folder; name a new folder")
+        skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
+        shutil.copytree(skeleton, target, dirs_exist_ok=True)
+        (target / "out").mkdir(exist_ok=True)
+    except (OSError, shutil.Error) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise BuildError(f"cannot write the workspace '{args.folder}': {reason}; name a folder you "
+                         "can write to") from None
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         print(path)
     print(f"next: cd {args.folder} && shangli-brief build", file=sys.stderr)

@@ -13,6 +13,7 @@ from .model import (Chart, ChartPoint, ChartSeries, Citation, Column, Document, 
 from .narrative import numbers
 from .narrative.helpers import Helpers, record_citation
 from .narrative.markdown import to_blocks
+from .narrative.sandbox import brief_budget
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
 from .spec import (ChartEntry, FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry,
                    TextEntry)
@@ -41,6 +42,11 @@ def build_date() -> _dt.date:
 
 
 def resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Document:
+    with brief_budget():  # every template of the brief shares one budget (narrative/sandbox)
+        return _resolve(spec, dataset, catalogue)
+
+
+def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Document:
     errors: list[BriefError] = []
     known = dataset.periods()
     period = spec.period or default_period(dataset)

@@ -173,8 +173,7 @@ def check_characters(text: str, where: Location, key: str | None = None) -> None
     if bad:
         before = text[: bad.start()]
         if where.line is not None and "\n" in before:  # a block of text: the line it is on
-            where = Location(where.file, where.line + before.count("\n"),
-                             bad.start() - before.rfind("\n"))
+            where = Location(where.file, where.line + before.count("\n"))
         elif where.col is not None:
             where = Location(where.file, where.line, where.col + bad.start())
         raise InputError(f"control character U+{ord(bad.group()):04X} in the text; delete it (it "

@@ -13,8 +13,12 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from .. import __version__
+from ..confine import inside
 from ..errors import ErrorList, InputError, Location, did_you_mean
+from ..yamlfile import MAX_BYTES
 from .helpers import INDICATOR_HELPERS
+from .sandbox import BudgetedSandbox, BudgetExceeded, consume, section_budget
 
 BUILTIN_TEMPLATES = Path(str(resources.files("shangli_brief").joinpath("templates")))
 SECTION_SUFFIX = ".md.j2"
@@ -44,24 +48,40 @@ def template_dirs(workspace: Path | None, extra: tuple[Path, ...] = ()) -> list[
     return dirs
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that serves only files lying, links followed, inside its folders:
+    a link in a template pack pointing at /etc/passwd or a colleague's files is refused."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not inside(filename, self.searchpath):
+            raise InputError(f"template '{template}' is a link to a file outside its templates "
+                             "folder; copy the file into the folder instead", Location(filename))
+        if len(source) > MAX_BYTES:
+            raise InputError(f"template '{template}' is larger than {MAX_BYTES // 1_000_000} MB",
+                             Location(filename))
+        return source, filename, uptodate
+
+
 def make_environment(workspace: Path | None, extra: tuple[Path, ...] = ()) -> SandboxedEnvironment:
     dirs = template_dirs(workspace, extra)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))}),
+        ConfinedLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({BUILTIN_PREFIX: ConfinedLoader(str(BUILTIN_TEMPLATES))}),
     ])
-    # Sandboxed: templates are user-editable text, not code. Compiled templates are cached in
-    # the user's cache folder (keyed by file and modification time), as Jinja2 provides.
-    env = SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                               bytecode_cache=_bytecode_cache())
+    # Sandboxed with budgets: templates are user-editable text, not code. Compiled templates are
+    # cached in the user's cache folder (keyed by file and modification time), as Jinja2 provides.
+    env = BudgetedSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                          bytecode_cache=_bytecode_cache())
     env.template_dirs = dirs
     return env
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     from ..portability import cache_dir
-    folder = cache_dir() / "templates"
+    # Versioned: code compiled by another release may lack the sandbox's loop budget.
+    folder = cache_dir() / f"templates-{__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -85,6 +105,11 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
                                 template.get_corresponding_lineno(tb.tb_lineno))
         tb = tb.tb_next
     message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, RecursionError):
+        message = ("templates include or call each other without end; check the includes and "
+                   "macros")
+    elif not isinstance(exc, (jinja2.TemplateError, BudgetExceeded)):
+        message = f"the template failed: {type(exc).__name__}: {message}"[:300]
     if isinstance(exc, jinja2.UndefinedError):
         message = f"{message} (helpers: {', '.join(INDICATOR_HELPERS)}, facts, fact, year, has)"
     elif isinstance(exc, jinja2.exceptions.SecurityError):
@@ -105,6 +130,8 @@ class SectionCatalogue:
             for directory in self.env.template_dirs:
                 folder = Path(directory) / "sections"
                 for path in sorted(folder.glob(f"*{SECTION_SUFFIX}")):
+                    if not inside(path, [directory]):  # a link out: refused when named
+                        continue
                     name = path.name[: -len(SECTION_SUFFIX)]
                     if name not in found:  # earlier folders win
                         found[name] = self._inspect(name, path, Path(directory) == BUILTIN_TEMPLATES)
@@ -189,10 +216,12 @@ def typed_digits(env: SandboxedEnvironment, source: str, filename: str) -> list[
 def render_template(env: SandboxedEnvironment, name: str, context: dict,
                     named_at: Location | None) -> str:
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
+        with section_budget() as budget:
+            return consume(template.generate(context), budget)
     except InputError:
         raise
-    except jinja2.TemplateError as e:
+    except Exception as e:  # noqa: BLE001 - any failure inside a template names its line
         raise template_error(e, named_at) from None
 
 
@@ -204,12 +233,14 @@ def render_string(env: SandboxedEnvironment, source: str, context: dict, origin:
         return Location(origin.file, (origin.line or 1) + line - 1)
 
     try:
-        return env.from_string(source).render(context)
+        template = env.from_string(source)
+        with section_budget() as budget:
+            return consume(template.generate(context), budget)
     except InputError as e:
         if e.location is None or e.location.file in ("<template>", None):
             e.location = spec_location(e.location)
         raise
-    except jinja2.TemplateError as e:
+    except Exception as e:  # noqa: BLE001 - any failure inside a template names its line
         err = template_error(e)
         err.location = spec_location(err.location)
         raise err from None
