@@ -66,8 +66,10 @@ class DocxWriter:
                 body.remove(child)
 
     def _open_reference(self):
+        from .reference import clean_reference
+        package = clean_reference(self.reference)  # the allow-list: see reference.py
         try:
-            return docx.Document(self.reference)
+            return docx.Document(package)
         except Exception as e:  # python-docx raises several kinds for a file that is not a DOCX
             raise InputError(f"cannot use '{self.reference}' as the reference Word file: {e}; save "
                              "it from Word or WPS as .docx", Location(self.reference)) from None
