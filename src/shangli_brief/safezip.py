@@ -43,7 +43,7 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise InputError(f"the {what} is not a valid {Path(path).suffix or 'Office'} file ({e}); "
-                         "save it again from Word, WPS or Excel", where) from None
+                         f"save it again from {_programs(path)}", where) from None
     infos = package.infolist()
     problem = None
     if len(infos) > limits.parts:
@@ -71,7 +71,8 @@ def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Locatio
     try:
         data = package.read(name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise InputError(f"the {what} is damaged ({name}: {e}); save it again", where) from None
+        raise InputError(f"the {what} is damaged ({name}: {e}); save it again from "
+                         f"{_programs(where.file)}", where) from None
     check_no_dtd(data, name, what, where)
     return data
 
@@ -82,7 +83,11 @@ def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
         text = data.decode("utf-16", "replace").encode("utf-8")
     if _DTD.search(text):
         raise InputError(f"the {what} declares a DTD or entities in {name} (Word, WPS and Excel "
-                         "never write one); save it again from Word, WPS or Excel", where)
+                         "never write one); save it again from {_programs(where.file)}", where)
+
+
+def _programs(path) -> str:
+    return "Excel or WPS" if str(path).lower().endswith((".xlsx", ".xlsm")) else "Word or WPS"
 
 
 def check_xml_parts(path: str | Path, what: str, limits: Limits) -> None:
