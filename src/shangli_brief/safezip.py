@@ -83,7 +83,7 @@ def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
         text = data.decode("utf-16", "replace").encode("utf-8")
     if _DTD.search(text):
         raise InputError(f"the {what} declares a DTD or entities in {name} (Word, WPS and Excel "
-                         "never write one); save it again from {_programs(where.file)}", where)
+                         f"never write one); save it again from {_programs(where.file)}", where)
 
 
 def _programs(path) -> str:
