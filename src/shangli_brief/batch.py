@@ -1,24 +1,27 @@
-"""Building many specs: a process pool over both cores, results as each spec finishes, and the
-manifest of what was written. Each worker loads fonts, templates and data once, for all the
-specs it builds; a failing spec does not stop the others."""
+"""Building many specs: worker processes over both cores, results as each spec finishes.
+
+The pool is our own rather than concurrent.futures': it knows which spec each worker is
+building, so a worker that crashes or is killed is reported as that spec's failure and replaced,
+and the rest of the batch goes on (a ProcessPoolExecutor breaks as a whole). Each worker loads
+fonts, templates and data once, for all the specs it builds; a failing spec does not stop the
+others. Interrupted (Ctrl-C, SIGTERM, SIGHUP), the workers are stopped at once; a worker stopped
+while publishing puts the old files back (see publish)."""
 from __future__ import annotations
 
-import hashlib
+import os
+import signal
+import sys
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
 from .build import OutputFile, Workspace, build
 from .errors import BriefError, ErrorList
 from .portability import die_with_parent, process_context
-from .publish import publish
 from .spec import load_spec
 from .writers import WriteOptions
-
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -26,36 +29,42 @@ class SpecResult:
     spec: Path
     outputs: list[OutputFile] = field(default_factory=list)
     errors: list[tuple[str, int, str]] = field(default_factory=list)  # message, exit code, traceback
-    inputs: dict = field(default_factory=dict)
     seconds: float = 0.0
 
 
-_workspace: Workspace | None = None  # one per worker process
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs to know, besides the spec."""
+    out_dir: Path
+    formats: tuple[str, ...] | None
+    template_dirs: tuple[Path, ...] = ()
+    allow: tuple[Path, ...] = ()
+    options: WriteOptions = WriteOptions()
 
 
-def _init_worker(template_dirs: tuple[Path, ...]) -> None:
-    global _workspace
-    die_with_parent()  # a killed build takes its workers with it
-    _workspace = Workspace(template_dirs)
+_workspace: Workspace | None = None  # one per process
 
 
-def build_one(path: Path, out_dir: Path, formats, template_dirs=(),
-              options: WriteOptions = WriteOptions(), parallel: bool = False) -> SpecResult:
+def build_one(path: Path, job: Job, parallel: bool = False) -> SpecResult:
     """Build one spec, never raising: problems come back in the result (worker processes cannot
     send our exceptions back with their locations)."""
     global _workspace
     if _workspace is None:
-        _workspace = Workspace(template_dirs)
+        _workspace = Workspace(job.template_dirs, job.allow)
     start = time.perf_counter()
     result = SpecResult(Path(path))
     try:
         spec = load_spec(path)
-        result.outputs = build(spec, Path(out_dir), formats, _workspace, options, parallel)
-        result.inputs = _inputs(spec)
+        result.outputs = build(spec, Path(job.out_dir), job.formats, _workspace, job.options, parallel)
     except ErrorList as e:
         result.errors = [(str(err), err.exit_code, _trace(err)) for err in e.errors]
     except BriefError as e:
         result.errors = [(str(e), e.exit_code, _trace(e))]
+    except MemoryError as e:
+        result.errors = [(f"{path}: out of memory while building this brief", 1, _trace(e))]
+    except Exception as e:  # noqa: BLE001 - one spec's unexpected failure is reported with it
+        result.errors = [(f"{path}: internal error: {type(e).__name__}: {e}"[:400]
+                          + "; build it alone with --debug and report what it prints", 1, _trace(e))]
     result.seconds = time.perf_counter() - start
     return result
 
@@ -64,66 +73,128 @@ def _trace(error: BaseException) -> str:
     return "".join(traceback.format_exception(error))
 
 
-def run(paths: list[Path], out_dir: Path, formats, template_dirs=(), jobs: int = 1,
-        options: WriteOptions = WriteOptions()):
+def run(paths: list[Path], job: Job, jobs: int = 1):
     """Yield a SpecResult per spec as each finishes."""
     if jobs <= 1 or len(paths) <= 1:
         # A single brief writes its DOCX and PDF in parallel, on both cores; a batch with one
         # worker stays on one core, as asked.
         for path in paths:
-            yield build_one(path, out_dir, formats, template_dirs, options, parallel=len(paths) == 1)
+            yield build_one(path, job, parallel=len(paths) == 1)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    # fork where the system has it: workers start with the imported modules; spawn elsewhere.
-    # Either way each worker loads fonts and templates once, for all the specs it builds.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=process_context(),
-                             initializer=_init_worker,
-                             initargs=(tuple(template_dirs),)) as pool:
-        futures = [pool.submit(build_one, path, out_dir, formats, (), options) for path in paths]
-        for future in as_completed(futures):
-            yield future.result()
+    yield from Pool(job, min(jobs, len(paths))).run(paths)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+class Pool:
+    """Worker processes fed one spec at a time through a pipe each."""
 
+    def __init__(self, job: Job, size: int):
+        self.job, self.size = job, size
+        self.context = process_context()  # fork where the system has it, spawn elsewhere
+        self.workers: dict = {}  # connection -> [process, spec path or None]
 
-@lru_cache(maxsize=1)
-def _dataset_sha256() -> str:
-    from importlib import resources
-    dataset = resources.files("shangli_brief").joinpath("data", "indicators.yaml").read_bytes()
-    return hashlib.sha256(dataset).hexdigest()
+    def _start(self) -> None:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(child_end, self.job), daemon=True)
+        process.start()
+        child_end.close()
+        self.workers[parent_end] = [process, None]
 
+    def _give(self, conn, pending: deque) -> None:
+        path = pending.popleft()
+        self.workers[conn][1] = path
+        conn.send(path)
 
-def _inputs(spec) -> dict:
-    """What a brief was made from: the spec, its data files, and this version's dataset."""
-    return {
-        "spec": str(spec.path), "spec_sha256": _sha256(spec.path),
-        "data": [{"file": p, "sha256": _sha256(spec.path_in_workspace(p))} for p, _ in spec.data],
-        "dataset_sha256": _dataset_sha256(),
-        "shangli_brief": __version__,
-    }
-
-
-def write_manifest(out_dir: Path, results: list[SpecResult]) -> Path | None:
-    """out/manifest.json: every file written, with sha256, size, pages and its inputs. Entries of
-    files built earlier stay; the file has no timestamp, so it is reproducible too."""
-    import json
-    written = [r for r in results if r.outputs]
-    if not written:
-        return None
-    path = Path(out_dir) / MANIFEST
-    entries = {}
-    if path.exists():
+    def run(self, paths):
+        from multiprocessing.connection import wait
+        pending = deque(paths)
         try:
-            entries = {e["file"]: e for e in json.loads(path.read_text("utf-8")).get("files", [])}
-        except (ValueError, KeyError, AttributeError):
-            entries = {}  # a damaged manifest is rebuilt from what is written now
-    for result in written:
-        for out in result.outputs:
-            entries[out.path.name] = {"file": out.path.name, "format": out.format, "sha256": out.sha256,
-                                      "size": out.size, "pages": out.pages, **result.inputs}
-    files = [entries[name] for name in sorted(entries) if (Path(out_dir) / name).exists()]
-    data = json.dumps({"files": files}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    publish(path, data.encode("utf-8"))
-    return path
+            for _ in range(self.size):
+                self._start()
+            for conn in list(self.workers):
+                if pending:
+                    self._give(conn, pending)
+            while any(path is not None for _, path in self.workers.values()):
+                busy = {conn: state for conn, state in self.workers.items() if state[1] is not None}
+                ready = wait([*busy, *(state[0].sentinel for state in busy.values())])
+                for conn, (process, path) in list(busy.items()):
+                    if conn in ready or process.sentinel in ready:
+                        result = self._collect(conn, process, path)
+                        if result is None:
+                            continue
+                        yield result
+                        if conn in self.workers and pending:
+                            self._give(conn, pending)
+                        elif conn in self.workers:
+                            self.workers[conn][1] = None
+                        elif pending:  # the worker died: a new one takes the next spec
+                            self._start()
+                            self._give(list(self.workers)[-1], pending)
+        finally:
+            self.stop()
+
+    def _collect(self, conn, process, path) -> SpecResult | None:
+        try:
+            if conn.poll():
+                return conn.recv()
+        except (EOFError, OSError):
+            pass
+        if process.is_alive():
+            return None  # woken by the other worker's pipe
+        process.join()
+        del self.workers[conn]
+        conn.close()
+        code = process.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        return SpecResult(Path(path), errors=[(f"{path}: the process building this brief ended "
+                                               f"unexpectedly ({how}); the other briefs go on", 1, "")])
+
+    def stop(self) -> None:
+        """End every worker: SIGTERM first (a worker publishing puts the old files back), then,
+        after a moment, SIGKILL."""
+        for process, _ in self.workers.values():
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + 3
+        for conn, (process, _) in list(self.workers.items()):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+            conn.close()
+        self.workers.clear()
+
+
+def _worker(conn, job: Job) -> None:
+    die_with_parent()  # a killed build takes its workers with it
+    # Ctrl-C reaches the whole process group: the parent decides and stops us with SIGTERM,
+    # which unwinds (and so rolls back a publish in progress) instead of killing outright.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    global _workspace
+    _workspace = Workspace(job.template_dirs, job.allow)
+    try:
+        while True:
+            try:
+                path = conn.recv()
+            except EOFError:
+                return
+            if path is None:
+                return
+            conn.send(build_one(path, job))
+    finally:
+        sys.stdout.flush()
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP end a build as Ctrl-C does: workers stopped, nothing half-written."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+    if os.name == "nt" and hasattr(signal, "SIGBREAK"):  # pragma: no cover - Ctrl-Break
+        signal.signal(signal.SIGBREAK, interrupt)

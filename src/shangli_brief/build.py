@@ -7,9 +7,11 @@ import hashlib
 import io
 import os
 import pickle
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import manifest
 from .confine import check_inside
 from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
@@ -147,10 +149,16 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         doc = workspace.document(spec)
         rendered = [render(fmt, doc) for fmt in wanted]
     _check_output_folder(out_dir)
-    # All the formats of a brief are published together or not at all.
-    publish_all([(out_dir / f"{spec.name}.{fmt}", data) for fmt, _, data in rendered])
-    return [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, pages, len(data),
-                       hashlib.sha256(data).hexdigest()) for fmt, pages, data in rendered]
+    outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, pages, len(data),
+                          hashlib.sha256(data).hexdigest()) for fmt, pages, data in rendered]
+    files = [(out.path, data) for out, (_, _, data) in zip(outputs, rendered)]
+    made_from = manifest.inputs(spec)
+    # All the formats of a brief and its manifest entries are published together or not at
+    # all, one build at a time per output folder.
+    with manifest.locked(out_dir):
+        index = manifest.updated(out_dir, outputs, made_from, {out.path.name for out in outputs})
+        publish_all([*files, (out_dir / manifest.MANIFEST, index)])
+    return outputs
 
 
 def _check_output_folder(out_dir: Path) -> None:
@@ -198,11 +206,16 @@ class Child:
             pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
 
     def cancel(self) -> None:
-        """The caller failed: end the child without a result."""
+        """The caller failed or was interrupted: end the child at once, without a result (it
+        holds no file: it writes into memory)."""
         if self._to_child is not None:
-            os.close(self._to_child)  # the child reads end-of-file and stops
+            os.close(self._to_child)
             self._to_child = None
         os.close(self._from_child)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         os.waitpid(self.pid, 0)
 
     def result(self):

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help="a folder of templates searched before the workspace's and the built-in ones")
+    b.add_argument("--allow", action="append", default=[], metavar="DIR",
+                   help="also read data, themes and reference files from DIR (files a spec names "
+                        "outside its workspace are refused otherwise)")
     b.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="worker processes for several specs (default: one per core)")
     b.add_argument("--print", action="store_true", dest="duplex",
@@ -51,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
     c.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help="a folder of templates searched before the workspace's and the built-in ones")
+    c.add_argument("--allow", action="append", default=[], metavar="DIR",
+                   help="also read data, themes and reference files from DIR")
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     i = sub.add_parser("indicators", help="list the indicator catalogue",
@@ -157,6 +162,18 @@ def _spec_paths(given: list[str]) -> list[Path]:
     return found
 
 
+def _refuse_same_names(paths: list[Path]) -> None:
+    """Two specs of one name would write the same out/NAME files: refused before anything is
+    built. Names are compared as Windows and macOS compare them, regardless of case."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        key = path.stem.casefold()
+        if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
+            raise InputError(f"{seen[key]} and {path} would both write out/{path.stem}.*; rename "
+                             "one, or build them one at a time with different --out folders")
+        seen[key] = path
+
+
 def _formats(text: str | None) -> tuple[str, ...] | None:
     if not text:
         return None
@@ -176,6 +193,7 @@ def cmd_build(args) -> int:
     from .writers import WriteOptions
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
+    _refuse_same_names(paths)
     out_dir = user_path(args.out)
     if args.jobs < 0:
         raise InputError("--jobs takes a number of worker processes, 1 or more")
@@ -183,9 +201,10 @@ def cmd_build(args) -> int:
     jobs = min(args.jobs or os.cpu_count() or 1, len(paths))
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
     results, failed = [], []
-    options = WriteOptions(duplex=args.duplex)
-    for result in batch.run(paths, out_dir, formats, tuple(map(user_path, args.templates)),
-                            jobs, options):
+    job = batch.Job(out_dir, formats, tuple(map(user_path, args.templates)),
+                    tuple(map(user_path, args.allow)), WriteOptions(duplex=args.duplex))
+    batch.stop_on_signals()
+    for result in batch.run(paths, job, jobs):
         results.append(result)
         if progress:
             progress.clear()
@@ -202,7 +221,6 @@ def cmd_build(args) -> int:
             progress.step(result.spec)
     if progress:
         progress.clear()
-    batch.write_manifest(out_dir, results)
     if not failed:
         if len(paths) > 1:
             seconds = sum(r.seconds for r in results)
@@ -239,7 +257,7 @@ class Progress:
 
 def cmd_check(args) -> int:
     from .build import Workspace, check_spec, typed_figure_warnings
-    workspace = Workspace(tuple(map(user_path, args.templates)))
+    workspace = Workspace(tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)))
     problems = 0
     seen: set[str] = set()
     for path in _spec_paths(args.specs):

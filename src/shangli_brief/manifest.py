@@ -1,0 +1,110 @@
+"""out/manifest.json: every file written, with sha256, size, pages and what it was made from.
+
+A brief's files and its manifest entries are published together (publish_all), under a lock on
+the output folder, so builds running at the same time into one folder never lose each other's
+entries, and a failed build leaves the manifest as it was. The file has no timestamp: the same
+inputs give the same bytes."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildError, Location, display_path
+
+MANIFEST = "manifest.json"
+LOCK = ".manifest.lock"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _dataset_sha256() -> str:
+    from importlib import resources
+    dataset = resources.files("shangli_brief").joinpath("data", "indicators.yaml").read_bytes()
+    return hashlib.sha256(dataset).hexdigest()
+
+
+def inputs(spec) -> dict:
+    """What a brief was made from: the spec, its data files, and this version's dataset."""
+    return {
+        "spec": str(spec.path), "spec_sha256": _sha256(spec.path),
+        "data": [{"file": p, "sha256": _sha256(spec.path_in_workspace(p))} for p, _ in spec.data],
+        "dataset_sha256": _dataset_sha256(),
+        "shangli_brief": __version__,
+    }
+
+
+def updated(out_dir: Path, outputs, made_from: dict, new_names: set[str]) -> bytes:
+    """The manifest with these outputs' entries; entries of files built earlier stay while their
+    files exist (`new_names` are about to exist)."""
+    path = Path(out_dir) / MANIFEST
+    entries = {}
+    try:
+        entries = {e["file"]: e for e in json.loads(path.read_text("utf-8")).get("files", [])}
+    except FileNotFoundError:
+        pass
+    except (ValueError, KeyError, TypeError, AttributeError, OSError):
+        entries = {}  # a damaged manifest is rebuilt from what is written now
+    for out in outputs:
+        entries[out.path.name] = {"file": out.path.name, "format": out.format, "sha256": out.sha256,
+                                  "size": out.size, "pages": out.pages, **made_from}
+    files = [entries[name] for name in sorted(entries)
+             if name in new_names or (Path(out_dir) / name).exists()]
+    return (json.dumps({"files": files}, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path):
+    """Hold the output folder's lock (waiting for another build publishing there). POSIX locks
+    the folder itself, leaving no file behind; Windows locks a small file in it, .manifest.lock."""
+    try:
+        handle = _open_lock(Path(out_dir))
+    except OSError as e:
+        raise BuildError(f"cannot write to the output folder: {e.strerror}",
+                         Location(display_path(str(out_dir)))) from None
+    try:
+        _lock(handle)
+        yield
+    finally:
+        try:
+            _unlock(handle)
+        finally:
+            os.close(handle)
+
+
+if os.name == "nt":  # pragma: no cover - Windows
+    import msvcrt
+
+    def _open_lock(out_dir: Path) -> int:
+        return os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def _lock(handle: int) -> None:
+        os.lseek(handle, 0, os.SEEK_SET)
+        while True:
+            try:
+                msvcrt.locking(handle, msvcrt.LK_LOCK, 1)  # retries for 10 s itself
+                return
+            except OSError:
+                continue
+
+    def _unlock(handle: int) -> None:
+        os.lseek(handle, 0, os.SEEK_SET)
+        msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _open_lock(out_dir: Path) -> int:
+        return os.open(out_dir, os.O_RDONLY)
+
+    def _lock(handle: int) -> None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+
+    def _unlock(handle: int) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
