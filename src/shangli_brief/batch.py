@@ -8,6 +8,7 @@ others. Interrupted (Ctrl-C, SIGTERM, SIGHUP), the workers are stopped at once; 
 while publishing puts the old files back (see publish)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -95,7 +96,9 @@ class Pool:
     def _start(self) -> None:
         parent_end, child_end = self.context.Pipe()
         process = self.context.Process(target=_worker, args=(child_end, self.job), daemon=True)
-        process.start()
+        # A forked worker inherits our signal handlers: stop signals wait until it has its own.
+        with _signals_blocked():
+            process.start()
         child_end.close()
         self.workers[parent_end] = [process, None]
 
@@ -164,12 +167,32 @@ class Pool:
         self.workers.clear()
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_blocked():
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: a spawned worker inherits no handler
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _worker(conn, job: Job) -> None:
-    die_with_parent()  # a killed build takes its workers with it
     # Ctrl-C reaches the whole process group: the parent decides and stops us with SIGTERM,
     # which unwinds (and so rolls back a publish in progress) instead of killing outright.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _exit_on_signal)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    die_with_parent()  # a killed build takes its workers with it
     global _workspace
     _workspace = Workspace(job.template_dirs, job.allow)
     try:
@@ -181,6 +204,8 @@ def _worker(conn, job: Job) -> None:
             if path is None:
                 return
             conn.send(build_one(path, job))
+    except (KeyboardInterrupt, BrokenPipeError):
+        return  # stopped by the parent: nothing to report
     finally:
         sys.stdout.flush()
 

@@ -7,6 +7,7 @@ never finds a new DOCX beside an old PDF. Where the system has O_TMPFILE (Linux)
 to an unnamed file first, so even a SIGKILL mid-write leaves nothing behind."""
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from pathlib import Path
@@ -51,7 +52,31 @@ def _temp_name(final: Path, kind: str) -> Path:
     return final.parent / f".{final.name}.{os.getpid()}.{kind}"
 
 
+def _sweep(final: Path) -> None:
+    """Temporary names left by a process killed outright mid-publish (SIGKILL, power loss) are
+    removed by the next build; those of a build still running are left alone."""
+    for leftover in final.parent.glob(f".{glob.escape(final.name)}.*.*"):
+        pid = leftover.name[len(final.name) + 2:].split(".")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            _remove(leftover)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - no cheap test for a pid: keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _stage(final: Path, data: bytes) -> Path:
+    _sweep(final)
     temp = _temp_name(final, "part")
     if final.is_dir():
         raise BuildError(f"cannot write {final.name}: a folder of that name is in the way",

@@ -1,0 +1,201 @@
+"""All or nothing: a brief's files and its manifest entries are published together; concurrent
+builds lose nothing; a batch survives a dead worker and stops whole on a signal."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import SPEC, nothing_written, one_error, run, write_spec
+
+BODY = "formats: [docx, pdf]\nsections:\n  - section: health\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_failed_second_file_leaves_every_old_file(ws):
+    write_spec(ws, BODY)
+    assert run("build", cwd=ws).returncode == 0
+    before = snapshot(ws / "out")
+    (ws / "out" / "t.pdf").unlink()
+    (ws / "out" / "t.pdf").mkdir()  # the PDF cannot be written
+    del before["t.pdf"]
+    write_spec(ws, BODY.replace("health", "ecology"))
+    result = run("build", cwd=ws)
+    assert result.returncode == 1
+    assert one_error(result) == "error: out: cannot write t.pdf: a folder of that name is in the way"
+    assert snapshot(ws / "out") == before  # the old DOCX and manifest, byte for byte
+
+
+def test_a_manifest_that_cannot_be_written_publishes_nothing(ws):
+    write_spec(ws, BODY)
+    (ws / "out" / "manifest.json").mkdir(parents=True)
+    result = run("build", cwd=ws)
+    assert result.returncode == 1
+    assert "cannot write manifest.json" in one_error(result)
+    assert sorted(p.name for p in (ws / "out").iterdir()) == ["manifest.json"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB file system: a full disk without filling the machine's."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                                            str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)])
+
+
+def test_a_full_disk_leaves_the_old_brief_whole(ws, small_disk):
+    write_spec(ws, BODY)
+    out = small_disk / "out"
+    assert run("build", "--out", out, cwd=ws).returncode == 0
+    before = snapshot(out)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * max(0, free - 60_000))  # room for a DOCX only
+    write_spec(ws, BODY.replace("health", "ecology"))
+    result = run("build", "--out", out, cwd=ws)
+    assert result.returncode == 1
+    assert "No space left on device" in one_error(result)
+    assert snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_concurrent_builds_into_one_folder_lose_no_entry(ws):
+    for n in range(16):
+        write_spec(ws, "formats: [docx]\nsections:\n  - section: health\n", name=f"b{n:02d}")
+    exe = Path(sys.executable).parent / "shangli-brief"
+    builds = [subprocess.Popen([str(exe), "build", f"briefs/b{n:02d}.yaml"], cwd=ws,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(16)]
+    assert all(b.wait(120) == 0 for b in builds)
+    listed = [e["file"] for e in json.loads((ws / "out" / "manifest.json").read_text())["files"]]
+    assert listed == [f"b{n:02d}.docx" for n in range(16)]
+
+
+def test_same_names_in_one_batch_are_refused_before_building(ws):
+    write_spec(ws, BODY, name="x")
+    (ws / "other").mkdir()
+    (ws / "other" / "X.yaml").write_text(SPEC + BODY, "utf-8")
+    result = run("build", "briefs/x.yaml", "other/X.yaml", cwd=ws)
+    assert result.returncode == 2
+    assert one_error(result) == ("error: briefs/x.yaml and other/X.yaml would both write out/X.*; "
+                                 "rename one, or build them one at a time with different --out folders")
+    assert nothing_written(ws)
+
+
+def children(pid: int) -> set[int]:
+    """Every descendant process of pid, from /proc."""
+    found, frontier = set(), {pid}
+    while frontier:
+        parent = frontier.pop()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == parent and int(entry.name) not in found:
+                    found.add(int(entry.name))
+                    frontier.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def batch(ws, count: int, *args):
+    for n in range(count):
+        write_spec(ws, BODY, name=f"b{n}")
+    exe = Path(sys.executable).parent / "shangli-brief"
+    return subprocess.Popen([str(exe), "build", *args], cwd=ws, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_workers(process, count: int) -> set[int]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = children(process.pid)
+        if len(workers) >= count:
+            return workers
+        time.sleep(0.01)
+    raise AssertionError("the workers did not start")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_stops_the_batch_and_its_workers(ws, signum):
+    process = batch(ws, 8, "--jobs", "2")
+    workers = wait_for_workers(process, 2)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode != 0 and "Traceback" not in stderr, stderr
+    time.sleep(0.2)
+    assert not [pid for pid in workers if alive(pid)], "workers left running"
+    out = ws / "out"
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")] if out.exists() else []
+    assert not leftovers
+    if (out / "manifest.json").exists():  # whatever was published is whole and listed
+        listed = {e["file"] for e in json.loads((out / "manifest.json").read_text())["files"]}
+        assert listed == {p.name for p in out.iterdir() if p.suffix in (".docx", ".pdf")}
+
+
+def test_a_killed_worker_is_that_briefs_failure_and_the_batch_goes_on(ws):
+    process = batch(ws, 6, "--jobs", "2")
+    victim = min(wait_for_workers(process, 2))
+    os.kill(victim, signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and "Traceback" not in stderr, stderr
+    failures = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert len(failures) == 1 and "ended unexpectedly (killed by signal 9)" in failures[0], stderr
+    assert "1 of 6 briefs failed" in stderr
+    built = {p.name for p in (ws / "out").iterdir() if p.suffix in (".docx", ".pdf")}
+    assert len(built) == 10
+    listed = {e["file"] for e in json.loads((ws / "out" / "manifest.json").read_text())["files"]}
+    assert listed == built
+
+
+def workers_of(pid: int) -> set[int]:
+    """The build's worker processes: its direct children (helpers such as fc-list are theirs)."""
+    return {c for c in children(pid)
+            if int(Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid} \
+        if Path(f"/proc/{pid}").exists() else set()
+
+
+def test_never_more_workers_than_specs(ws):
+    process = batch(ws, 3, "--jobs", "60")
+    most = 0
+    while process.poll() is None:
+        try:
+            most = max(most, len(workers_of(process.pid)))
+        except OSError:
+            pass
+        time.sleep(0.02)
+    assert process.returncode == 0, process.stderr.read()
+    assert 1 <= most <= 3
+
+
+def test_leftovers_of_a_killed_build_are_swept(ws):
+    """A build killed outright between staging and renaming (where O_TMPFILE is missing) leaves
+    .NAME.PID.part; the next build removes it when that process is gone."""
+    write_spec(ws, BODY)
+    (ws / "out").mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    (ws / "out" / f".t.pdf.{dead}.part").write_bytes(b"half")
+    (ws / "out" / f".t.docx.{dead}.old").write_bytes(b"old")
+    assert run("build", cwd=ws).returncode == 0
+    assert sorted(p.name for p in (ws / "out").iterdir()) == ["manifest.json", "t.docx", "t.pdf"]
