@@ -66,49 +66,89 @@ class BriefDocTemplate(BaseDocTemplate):
 
 class Contents(Flowable):
     """The contents: one line per level-1 heading, dot leaders, the page it falls on, and a link
-    to it. Its size is known from the model; its page numbers only at the end (see above)."""
+    to it. Its size is known from the model; its page numbers only at the end (see above). A long
+    contents flows over pages: each page's part draws its own form."""
 
-    def __init__(self, titles: list[str], styles, theme: Theme):
+    def __init__(self, titles: list[str], styles, theme: Theme, start: int = 0, stop: int | None = None,
+                 whole: Contents | None = None):
         super().__init__()
         self.titles = titles
+        self.start, self.stop = start, len(titles) if stop is None else stop
+        self.whole = whole or self  # the part that collects the entries and draws the forms
         style = theme.style("contents_entry")
         self.font, self.size, self.leading = styles.font("contents_entry"), style.size, style.leading
+        self.styles, self.theme = styles, theme
         self.entries: list[tuple[str, int]] = []
+        self.drawn: list[Contents] = []
 
     @staticmethod
     def link_key(number: int) -> str:
         return f"contents-{number}"
+
+    @property
+    def form(self) -> str:
+        return f"{CONTENTS_FORM}-{self.start}"
 
     def found(self, title: str, page: int) -> None:
         self.entries.append((title, page))
 
     def wrap(self, available_width, available_height):
         self.width = available_width
-        self.height = self.leading * len(self.titles)
+        self.height = self.leading * (self.stop - self.start)
         return self.width, self.height
 
+    def split(self, available_width, available_height):
+        fits = int((available_height + 1e-6) // self.leading)
+        if fits >= self.stop - self.start:
+            return [self]
+        if fits <= 0:
+            return []
+        cut = self.start + fits
+        return [Contents(self.titles, self.styles, self.theme, self.start, cut, self.whole),
+                Contents(self.titles, self.styles, self.theme, cut, self.stop, self.whole)]
+
     def draw(self):
-        self.canv.doForm(CONTENTS_FORM)
+        self.whole.drawn.append(self)
+        self.canv.doForm(self.form)
         # Each line links to its heading; the destinations are named now, defined later.
-        for i in range(len(self.titles)):
-            top = self.height - i * self.leading
+        for i in range(self.start, self.stop):
+            top = self.height - (i - self.start) * self.leading
             self.canv.linkRect("", self.link_key(i + 1), (0, top - self.leading, self.width, top),
                                relative=1, thickness=0)
 
     def draw_form(self, canvas) -> None:
-        canvas.beginForm(CONTENTS_FORM, lowerx=0, lowery=0, upperx=self.width, uppery=self.height)
+        for part in self.drawn:
+            part._draw_form(canvas, self.entries[part.start:part.stop])
+
+    def _draw_form(self, canvas, entries) -> None:
+        canvas.beginForm(self.form, lowerx=0, lowery=0, upperx=self.width, uppery=self.height)
         canvas.setFont(self.font, self.size)
         dot = canvas.stringWidth(". ", self.font, self.size)
-        for i, (title, number) in enumerate(self.entries):
+        for i, (title, number) in enumerate(entries):
             y = self.height - (i + 1) * self.leading + (self.leading - self.size) / 2
-            canvas.drawString(0, y, title)
             label = str(number)
             right = self.width - canvas.stringWidth(label, self.font, self.size)
+            title = _fit(canvas, title, self.font, self.size, right - 3 * dot)
+            canvas.drawString(0, y, title)
             canvas.drawString(right, y, label)
             dots = int((right - canvas.stringWidth(title, self.font, self.size) - 2 * dot) / dot)
             if dots > 0:
                 canvas.drawString(right - (dots + 0.5) * dot, y, ". " * dots)
         canvas.endForm()
+
+
+def _fit(canvas, text: str, font: str, size: float, width: float) -> str:
+    """The text, cut with an ellipsis where it would run into the page number."""
+    if canvas.stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if canvas.stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"
 
 
 class PageDecorator:
