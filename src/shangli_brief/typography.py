@@ -41,19 +41,26 @@ def text_units(text: str) -> float:
 
 def balanced_lines(text: str, max_units: float) -> list[str]:
     """A title too long for one line, broken into lines of nearly equal length at allowed
-    break points (GB/T 9704: long titles in balanced lines, 梯形或菱形)."""
-    if text_units(text) <= max_units:
+    break points (GB/T 9704: long titles in balanced lines, 梯形或菱形). Linear in the text's
+    length for each line: widths come from running sums."""
+    total = text_units(text)
+    if total <= max_units:
         return [text]
-    count = math.ceil(text_units(text) / max_units)
+    count = math.ceil(total / max_units)
     keep = no_break_before(text)
+    upto = [0.0]  # upto[i]: width of text[:i]
+    for ch in text:
+        upto.append(upto[-1] + (0.5 if ch.isascii() else 1))
     lines, start = [], 0
     for k in range(1, count):
-        target = text_units(text) * k / count
+        target = total * k / count
         best = None
         for i in range(start + 1, len(text)):
-            if keep[i] or text_units(text[start:i]) > max_units:
+            if upto[i] - upto[start] > max_units:
+                break
+            if keep[i]:
                 continue
-            score = abs(text_units(text[:i]) - target)
+            score = abs(upto[i] - target)
             if best is None or score < best[0]:
                 best = (score, i)
         if best is None:

@@ -123,6 +123,9 @@ class Spec:
         return self.marked.where(path)
 
 
+MAX_LINE = 200  # characters of a one-line text: a title, issuer, table title or 版记 entry
+
+
 class _Checker:
     def __init__(self, marked: MarkedYAML):
         self.m = marked
@@ -145,6 +148,10 @@ class _Checker:
         if required and not text:
             self.fail(path, "must not be empty")
             return None
+        if len(text) > MAX_LINE:
+            self.fail(path, f"{len(text)} characters; a title or name takes at most {MAX_LINE} "
+                      "(write longer text in a section)")
+            return None
         return text
 
     def text_list(self, value, path) -> list[tuple[str, Location]]:
@@ -157,6 +164,8 @@ class _Checker:
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.fail(path + (i,), f"expected text, got {_kind(item)}")
+            elif len(str(item).strip()) > MAX_LINE:
+                self.fail(path + (i,), f"{len(str(item).strip())} characters; at most {MAX_LINE}")
             else:
                 out.append((str(item).strip(), self.m.where(path + (i,))))
         return out

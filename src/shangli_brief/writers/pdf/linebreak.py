@@ -83,29 +83,27 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     text = "".join(str(g) if len(str(g)) == 1 else "\x00" for g in glyphs)
     keep = no_break_before(text)
 
-    def width_of(g) -> float:
-        w = g.width
-        return w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w
-
-    def allowance(first: int, stop: int) -> float:
-        return squeeze * sum(width_of(x) for x in glyphs[first:stop]) if squeeze else 0.0
-
+    max_width = max_widths[0]
+    # Widths once (a relative width resolves against the first line's width, as before); the
+    # glyphs of a line are then summed as they are added: breaking is linear in the text.
+    widths = [g.width.normalizedValue(max_width) if hasattr(g.width, "normalizedValue") else g.width
+              for g in glyphs]
     lines = []
     start = 0
-    max_width = max_widths[0]
     used = 0.0
     i = 0
     while i < len(glyphs):
         g = glyphs[i]
-        used += width_of(g)
+        used += widths[i]
         forced = hasattr(g.frag, "lineBreak")
+        # the grid lets a line's glyphs be set `squeeze` narrower: that much more fits
+        room = max_width + squeeze * used + _FUZZ
         if forced:
             end = i + 1
-        elif used > max_width + allowance(start, i + 1) + _FUZZ and i > start and not (
+        elif used > room and i > start and not (
                 # 标点挤压: a closing mark that overflows by at most half its width is squeezed
                 # onto the line rather than pushing the last character down.
-                squeeze and str(g) in CLOSING
-                and used - width_of(g) / 2 <= max_width + allowance(start, i + 1) + _FUZZ):
+                squeeze and str(g) in CLOSING and used - widths[i] / 2 <= room):
             end = i  # glyph i does not fit: the line is glyphs[start:i]
             while end > start + 1 and keep[end]:
                 end -= 1
@@ -114,7 +112,7 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         else:
             i += 1
             continue
-        line_width = sum(width_of(x) for x in glyphs[start:end])
+        line_width = sum(widths[start:end])
         line = makeCJKParaLine(glyphs[start:end], max_width, line_width, max_width - line_width,
                                forced, calc_bounds)
         if (justify and not forced) or line.extraSpace < 0:
@@ -124,7 +122,7 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         start = i = end
         used = 0.0
     if start < len(glyphs):
-        line_width = sum(width_of(x) for x in glyphs[start:])
+        line_width = sum(widths[start:])
         line = makeCJKParaLine(glyphs[start:], max_width, line_width, max_width - line_width,
                                False, calc_bounds)
         if line.extraSpace < 0:  # a last line squeezed to the grid
@@ -148,7 +146,33 @@ class ChineseParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
+        prewrapped = getattr(self, "_prewrapped", None)
+        if prewrapped is not None and prewrapped[0] == maxWidths[0] == maxWidths[-1]:
+            # The rest of a paragraph split across pages, at the width it was broken at: its
+            # lines are already known (re-breaking the rest on every page made a long paragraph
+            # quadratic in its length).
+            return ParaLines(kind=1, lines=prewrapped[1])
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         return split_lines(self.frags, maxWidths, auto_leading not in ("", "off"),
                            justify=style.alignment == TA_JUSTIFY,
                            squeeze=getattr(style, "gridSqueeze", 0.0))
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        lines = getattr(getattr(self, "blPara", None), "lines", None)
+        widths = getattr(self, "_wrapWidths", None)
+        # ReportLab's split appends a space to the last word of each line it hands on (Latin
+        # lines are joined by spaces): keep the words' texts to put them back for our lines.
+        texts = [(w, w.text) for line in lines or () for w in getattr(line, "words", ())
+                 if hasattr(w, "text")]
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and lines and isinstance(parts[0], Paragraph) \
+                and hasattr(parts[0], "blPara") and widths:
+            done = len(parts[0].blPara.lines)
+            rest = lines[done:]
+            kept = {id(w) for line in rest for w in getattr(line, "words", ())}
+            for word, text in texts:
+                if id(word) in kept:
+                    word.text = text
+            # the lines after the first all had the paragraph's last width
+            parts[1]._prewrapped = (widths[-1], rest)
+        return parts

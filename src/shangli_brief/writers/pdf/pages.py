@@ -87,7 +87,7 @@ class Contents(Flowable):
 
     @property
     def form(self) -> str:
-        return f"{CONTENTS_FORM}-{self.start}"
+        return CONTENTS_FORM if self.start == 0 else f"{CONTENTS_FORM}-{self.start}"
 
     def found(self, title: str, page: int) -> None:
         self.entries.append((title, page))
