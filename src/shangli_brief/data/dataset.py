@@ -221,6 +221,11 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             name, unit = r.text(item, path, "name"), r.text(item, path, "unit")
             if name is None or unit is None:
                 continue
+            if len(name) > MAX_NAME or len(unit) > MAX_UNIT:
+                key, limit = ("name", MAX_NAME) if len(name) > MAX_NAME else ("unit", MAX_UNIT)
+                r.fail(path + (key,), f"{len(name if key == 'name' else unit)} characters; an "
+                       f"indicator's {key} takes at most {limit}")
+                continue
             existing = Indicator(ind_id, name, unit, ind_id.split(".")[0],
                                  kind=str(item.get("kind", "level")), origin=doc.where(path))
             dataset.indicators[ind_id] = existing
@@ -263,6 +268,7 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
                                   str(item["date"]) if item.get("date") else None))
 
 
+MAX_NAME, MAX_UNIT = 60, 12  # characters: a table cell and a chart label must hold them
 # A county's figures are published with a few digits: anything beyond these bounds is a typing
 # or export mistake, and an exponent such as 1e999999999 would make the number formatting hang.
 MAX_MAGNITUDE = Decimal("1e15")

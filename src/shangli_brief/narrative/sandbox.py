@@ -44,6 +44,7 @@ class Budget:
     depth: int = 0
     seconds: float = 0.0
     written: int = 0
+    whole_brief: bool = False  # limited by what is left of the brief's budget
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
@@ -52,8 +53,12 @@ class Budget:
 
     def size(self, n: int) -> None:
         if n > self.chars:
+            if self.whole_brief:
+                raise BudgetExceeded(f"the brief's sections make more than "
+                                     f"{SECTION_CHARS * BRIEF_FACTOR:,} characters in all; split "
+                                     "it into several briefs")
             raise BudgetExceeded(f"the template makes a text of {n:,} characters, more than the "
-                                 f"{max(self.chars, 0):,} left for it; check its loops and repeats")
+                                 f"{SECTION_CHARS:,} a section may have; check its loops and repeats")
 
 
 _brief: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("brief_budget", default=None)
@@ -82,7 +87,8 @@ def section_budget():
     if brief is not None:
         if brief.deadline < budget.deadline:
             budget.deadline, budget.seconds = brief.deadline, brief.seconds
-        budget.chars = min(budget.chars, brief.chars)
+        if brief.chars < budget.chars:
+            budget.chars, budget.whole_brief = brief.chars, True
         budget.iterations = min(budget.iterations, brief.iterations)
     start = budget.iterations
     token = _section.set(budget)

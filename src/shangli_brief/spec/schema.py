@@ -123,6 +123,7 @@ class Spec:
         return self.marked.where(path)
 
 
+MAX_ENTRIES = 500  # sections, tables, charts and texts of one brief (a long report has 30)
 MAX_LINE = 200  # characters of a one-line text: a title, issuer, table title or 版记 entry
 
 
@@ -316,6 +317,10 @@ def _closing(c: _Checker, value) -> Closing | None:
 def _entries(c: _Checker, value) -> list[Entry]:
     if not isinstance(value, list) or not value:
         c.fail(("sections",), "sections must be a list of entries (section:, table:, figures:, text:, page_break)")
+        return []
+    if len(value) > MAX_ENTRIES:
+        c.fail(("sections",), f"{len(value)} entries; a brief takes at most {MAX_ENTRIES}: split it "
+               "into several briefs")
         return []
     out: list[Entry] = []
     for i, item in enumerate(value):
