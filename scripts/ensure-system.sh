@@ -4,7 +4,7 @@
 set -eu
 what=${1:-fonts}
 
-fonts_pkgs="fontconfig fonts-noto-cjk fonts-lxgw-wenkai fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming"
+fonts_pkgs="fontconfig fonts-dejavu-core fonts-noto-cjk fonts-lxgw-wenkai fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming"
 test_pkgs="poppler-utils qpdf libreoffice-writer-nogui"
 missing=""
 

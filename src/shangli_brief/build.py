@@ -32,6 +32,7 @@ class OutputFile:
     pages: int | None
     size: int
     sha256: str
+    warnings: tuple[str, ...] = ()
 
 
 class Workspace:
@@ -125,7 +126,7 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     def render(fmt, doc):
         buffer = io.BytesIO()
         written = writer_for(fmt)(doc, theme, buffer, options)
-        return fmt, written.pages, buffer.getvalue()
+        return fmt, written, buffer.getvalue()
 
     # Every format is made in memory first: a failure or a kill leaves the folder untouched.
     if parallel and len(wanted) > 1 and "pdf" in wanted and can_fork():
@@ -149,8 +150,9 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         doc = workspace.document(spec)
         rendered = [render(fmt, doc) for fmt in wanted]
     _check_output_folder(out_dir)
-    outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, pages, len(data),
-                          hashlib.sha256(data).hexdigest()) for fmt, pages, data in rendered]
+    outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, written.pages, len(data),
+                          hashlib.sha256(data).hexdigest(), written.warnings)
+               for fmt, written, data in rendered]
     files = [(out.path, data) for out, (_, _, data) in zip(outputs, rendered)]
     made_from = manifest.inputs(spec)
     # All the formats of a brief and its manifest entries are published together or not at
@@ -252,6 +254,20 @@ def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
         return list(e.errors)
     except BriefError as e:
         return [e]
+
+
+def glyph_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
+    """Characters no face of the brief has, or that fall back to another face: found by setting
+    the PDF's text (without laying out pages)."""
+    from .writers.pdf.writer import PdfWriter
+    try:
+        spec = load_spec(spec_path)
+        doc = workspace.document(spec)
+        writer = PdfWriter(doc, workspace.theme(spec))
+    except (BriefError, ErrorList):
+        return []  # reported as errors
+    writer.story()
+    return list(writer.glyph_warnings())
 
 
 def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:

@@ -214,6 +214,8 @@ def cmd_build(args) -> int:
             print(f"error: {message}", file=sys.stderr)
         if result.errors:
             failed.append(result)
+        for warning in dict.fromkeys(w for out in result.outputs for w in out.warnings):
+            print(f"warning: {warning}", file=sys.stderr)
         for out in result.outputs:
             pages = f"{out.pages} pages" if out.pages is not None else ""
             print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
@@ -256,7 +258,7 @@ class Progress:
 
 
 def cmd_check(args) -> int:
-    from .build import Workspace, check_spec, typed_figure_warnings
+    from .build import Workspace, check_spec, glyph_warnings, typed_figure_warnings
     workspace = Workspace(tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)))
     problems = 0
     seen: set[str] = set()
@@ -266,7 +268,7 @@ def cmd_check(args) -> int:
                 seen.add(str(err))
                 problems += 1
                 print(f"error: {err}", file=sys.stderr)
-        for warning in typed_figure_warnings(path, workspace):
+        for warning in typed_figure_warnings(path, workspace) + glyph_warnings(path, workspace):
             if warning not in seen:
                 seen.add(warning)
                 print(f"warning: {warning}", file=sys.stderr)

@@ -3,6 +3,8 @@ title is broken into balanced lines."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 CLOSING = set("。，、；：？！）》」』】〕〉”’％‰…～·．,.;:?!)]}%")
 OPENING = set("（《「『【〔〈“‘([{")
@@ -10,6 +12,19 @@ DASHES = set("—–-")
 # Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
 NUMERIC = set("0123456789.%+")
 UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")
+
+
+# Invisible characters that come with pasted text and mean nothing in print: zero-width space,
+# non-joiner and joiner, word joiner, soft hyphen, byte-order marks inside the text.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def normalise(text: str) -> str:
+    """Text as it is set: combining sequences composed (NFC: e + ◌́ is é, one glyph) and
+    invisible pasted characters removed."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
 
 
 def no_break_before(text: str) -> list[bool]:

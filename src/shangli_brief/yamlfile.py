@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, Location
+from .typography import normalise
 
 KeyPath = tuple  # of str keys and int indexes
 
@@ -160,6 +161,7 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
         elif node.style in ("|", ">"):
             where = Location(marked.file, node.start_mark.line + 2)
         check_characters(value, where, key_path_text(path) or None)
+        value = normalise(value)
     return value
 
 

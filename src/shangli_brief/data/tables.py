@@ -19,6 +19,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..typography import normalise
 from ..safezip import WORKBOOK, check_xml_parts
 from ..yamlfile import MAX_BYTES, MarkedYAML, check_characters, read_text
 
@@ -97,6 +98,7 @@ def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
                 raise InputError(f"a cell of {len(cell)} characters (at most {MAX_CELL}); is "
                                  "the file damaged?", Location(path, line), column)
             check_characters(cell, Location(path, line), column)
+            cells[k] = normalise(cell)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InputError(f"missing column '{missing[0]}'; the columns are {', '.join(COLUMNS)}",

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 
 from jinja2 import nodes
+
+from ..typography import normalise
 from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -303,4 +305,4 @@ def consume(chunks, budget: Budget) -> str:
             budget.size(size)
         out.append(chunk)
     budget.written = size
-    return "".join(out)
+    return normalise("".join(out))

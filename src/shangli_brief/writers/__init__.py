@@ -7,6 +7,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Written:
     pages: int | None   # None where the format has no fixed pages (DOCX)
+    warnings: tuple[str, ...] = ()   # things the reader should know, e.g. characters without a face
 
 
 @dataclass(frozen=True)

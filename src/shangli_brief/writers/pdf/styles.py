@@ -1,6 +1,7 @@
 """Theme values in ReportLab terms: registered fonts and ParagraphStyles."""
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -12,6 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from ...fonts import ResolvedFont, fallback_faces, resolve_theme_fonts
 from ...theme import TextStyle, Theme
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _registered: dict[tuple[str, int], tuple[str, frozenset[int]]] = {}
 
@@ -31,27 +33,42 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
 class PdfStyles:
     def __init__(self, theme: Theme):
         self.theme = theme
-        registered = {role: register(f) for role, f in resolve_theme_fonts(theme).items()}
+        resolved = resolve_theme_fonts(theme)
+        registered = {role: register(f) for role, f in resolved.items()}
         self.font_names = {role: name for role, (name, _) in registered.items()}
+        self._family = {registered[role][0]: f.family for role, f in resolved.items()}
+        # Set by the writer for each document: (character, origin) -> (face, fallback face)
+        self.glyphs: dict | None = None
+        self.origin = None
         self._chars = {name: chars for name, chars in registered.values()}
         self._fallbacks: list[tuple[str, frozenset[int]]] | None = None
         self.paragraph = {name: self._paragraph(style) for name, style in theme.styles.items()}
 
     def markup(self, text: str, font_name: str) -> str:
         """Escaped Paragraph markup for text set in `font_name`; a character that face lacks (a
-        rare character outside a converted subset) is set in a full-coverage face instead."""
+        rare character outside a converted subset) is set in a full-coverage face instead.
+        Characters that fall back, that no face has, or that belong to a right-to-left script
+        are noted in `glyphs` with the block they came from."""
         chars = self._chars[font_name]
-        if all(ord(ch) in chars or ch == "\n" for ch in text):
+        if all(ord(ch) in chars or ch == "\n" for ch in text) and (text.isascii() or not _RTL.search(text)):
             return escape(text)
         out = []
         for ch in text:
             face = None if ord(ch) in chars or ch == "\n" else self._fallback_for(ch)
+            if self.glyphs is not None and ch != "\n":
+                if _RTL.match(ch):
+                    self.glyphs.setdefault((ch, self.origin), (self._family[font_name], "rtl"))
+                elif face is not None or ord(ch) not in chars:
+                    self.glyphs.setdefault((ch, self.origin), (self._family[font_name], self._family.get(face)))
             out.append(f'<font name="{face}">{escape(ch)}</font>' if face else escape(ch))
         return "".join(out)
 
     def _fallback_for(self, ch: str) -> str | None:
         if self._fallbacks is None:  # loaded only when a document needs one
-            self._fallbacks = [register(f) for f in fallback_faces(self.theme)]
+            faces = fallback_faces(self.theme)
+            self._fallbacks = [register(f) for f in faces]
+            for face, (name, _) in zip(faces, self._fallbacks):
+                self._family[name] = face.family
         return next((name for name, chars in self._fallbacks if ord(ch) in chars), None)
 
     def font(self, style_name: str) -> str:

@@ -10,7 +10,7 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, P
 from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 
 from ... import model
-from ...errors import BuildError
+from ...errors import BuildError, Location
 from ...theme import HeadingNumberer, Theme
 from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
                table_column_widths, title_text)
@@ -58,6 +58,29 @@ class _PushToBottom(Flowable):
         pass
 
 
+def glyph_warnings(glyphs: dict) -> tuple[str, ...]:
+    """One line per place and kind, each character with its code point: drawn by a fallback
+    face, by no face at all (an empty box on paper), or of a right-to-left script (set left to
+    right, its letters unjoined)."""
+    groups: dict[tuple, list[str]] = {}
+    for (ch, origin), (face, fallback) in glyphs.items():
+        groups.setdefault((origin, face, fallback), []).append(f"'{ch}' U+{ord(ch):04X}")
+    out = []
+    for (origin, face, fallback), chars in groups.items():
+        where = f"{origin}: " if origin is not None else ""
+        listed = ", ".join(chars)
+        if fallback == "rtl":
+            out.append(f"{where}right-to-left script, set left to right with unjoined letters: "
+                       f"{listed}; give such text as an image or in Chinese")
+        elif fallback:
+            out.append(f"{where}not in {face}, drawn in {fallback}: {listed}")
+        else:
+            out.append(f"{where}in no font of this brief, printed as empty boxes: {listed}; "
+                       "replace them, or install a font that has them and name it under "
+                       "glyph_fallback in the theme")
+    return tuple(out)
+
+
 def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
     """Write the PDF to a path or a binary stream."""
     return PdfWriter(doc, theme, options).write(target)
@@ -85,11 +108,21 @@ class PdfWriter:
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
         template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title, self.doc.draft).templates(report))
-        story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
-        story += self._closing()
+        story = self.story()
         with _document_date(self.doc.date):
             template.build(story)
-        return Written(pages=template.page)
+        return Written(pages=template.page, warnings=self.glyph_warnings())
+
+    def story(self) -> list:
+        """The flowables of the document; characters no face has are noted as they are set."""
+        self.styles.glyphs = {}
+        self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
+        story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
+        self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
+        return story + self._closing()
+
+    def glyph_warnings(self) -> tuple[str, ...]:
+        return glyph_warnings(self.styles.glyphs or {})
 
 
 
@@ -184,6 +217,8 @@ class PdfWriter:
 
     # -- blocks ---------------------------------------------------------------------------
     def visit(self, block) -> list:
+        if getattr(block, "origin", None) is not None:
+            self.styles.origin = block.origin
         method = getattr(self, f"visit_{type(block).__name__}", None)
         if method is None:
             raise BuildError(f"the PDF writer cannot render a {type(block).__name__} block",
