@@ -134,9 +134,21 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
 def _cached_conversion(face: Face, prepare: bool) -> Path | None:
     """The cached TrueType subset of a face, made now with `prepare`; None if not made yet."""
     target = cached_path(face.file, face.index)
+    if target.exists() and prepare and not readable_font(target):
+        target.unlink()  # a damaged cache entry (a full disk, a killed conversion): made anew
     if not target.exists() and prepare:
         convert(face.file, face.index, target)
     return target if target.exists() else None
+
+
+def readable_font(path: Path) -> bool:
+    """Whether ReportLab can read the TrueType file (its tables parse)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+    try:
+        TTFontFile(str(path), validate=1)
+    except Exception:  # noqa: BLE001 - TTFError, struct.error, OSError: all mean unreadable
+        return False
+    return True
 
 
 def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[str],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -10,7 +11,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...fonts import ResolvedFont, fallback_faces, resolve_theme_fonts
+from ...errors import BriefError, BuildError
+from ...fontconvert import cache_dir
+from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, resolve_theme_fonts
 from ...theme import TextStyle, Theme
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
@@ -30,11 +33,32 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     return _registered[key]
 
 
+def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
+    """A damaged cached conversion is removed and made again; any other font file that cannot be
+    read is named in the error."""
+    try:
+        return register(font)
+    except Exception as e:  # noqa: BLE001 - TTFError, struct.error, OSError …
+        if Path(font.file).parent == cache_dir() and Path(font.file).exists():
+            Path(font.file).unlink()
+            try:
+                return register(resolve_role(role, prepare=True))
+            except BriefError:
+                raise
+            except Exception as again:  # noqa: BLE001
+                e = again
+        raise BuildError(f"cannot read the font file '{font.file}' for role '{font.role}' "
+                         f"({type(e).__name__}: {e}); reinstall the font or name another file "
+                         f"with {env_variable(font.role)}=FILE") from None
+
+
 class PdfStyles:
     def __init__(self, theme: Theme):
         self.theme = theme
         resolved = resolve_theme_fonts(theme)
-        registered = {role: register(f) for role, f in resolved.items()}
+        registered = {}
+        for role, font in resolved.items():
+            registered[role] = _register_or_repair(font, theme.fonts[role])
         self.font_names = {role: name for role, (name, _) in registered.items()}
         self._family = {registered[role][0]: f.family for role, f in resolved.items()}
         # Set by the writer for each document: (character, origin) -> (face, fallback face)
