@@ -1,0 +1,121 @@
+"""Templates and values from other offices cannot hang a build or fill the memory: every case
+ends within seconds in one line naming the file and line."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from .conftest import nothing_written, one_error, run, write_spec
+
+
+def text_entry(ws, template: str):
+    write_spec(ws, "sections:\n  - text: |\n      " + template + "\n")
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{{ range(10**9)|list|length }}", "range() of 1,000,000,000 numbers; a template may count to 10,000"),
+    ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+     "the template's loops ran more than 1,000,000 times; simplify it"),
+    ("{% set s = 'x' * 5000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+     "the template's loops ran more than 1,000,000 times; simplify it"),
+    ("{{ 'x' * 10**9 }}", "the template makes a text of 1,000,000,000 characters, more than the "
+                          "300,000 a section may have; check its loops and repeats"),
+    ("{{ '{:>1000000000}'.format(1) }}", "a width or precision of 1000000000 in a format; at most 1000"),
+    ("{{ '%1000000000d' % 1 }}", "a width or precision of 1000000000 in a % format; at most 1000"),
+    ("{{ '%1000000000d'|format(1) }}", "a width or precision of 1000000000 in a % format; at most 1000"),
+    ("{{ 'a'.ljust(10**9) }}", "ljust() was given 1000000000; at most 1000"),
+    ("{{ ('a' * 10000)|replace('a', 'a' * 10000) }}", "the template makes a text of 100,000,000 characters"),
+    ("{{ ('abc ' * 50000)|wordwrap(1) }}", "wordwrap on a text of 200,000 characters; at most 20,000"),
+    ("{{ 'x'|center(10**9) }}", "center() was given 1000000000; at most 1000"),
+    ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}",
+     "macros call each other more than 50 deep (a macro calling itself without end?)"),
+    ("{{ 2 ** 100000 }}", "2 ** 100000 is too large a number for a brief"),
+    ("{{ 1 / 0 }}", "the template failed: ZeroDivisionError: division by zero"),
+    ("{{ lipsum(10**9) }}", "'lipsum' is undefined"),
+])
+def test_template_budgets(ws, template, message):
+    text_entry(ws, template)
+    start = time.monotonic()
+    result = run("build", cwd=ws, timeout=60)
+    assert time.monotonic() - start < 20
+    assert result.returncode == 2
+    line = one_error(result)
+    assert line.startswith("error: briefs/t.yaml:9: ") and message in line, line
+    assert nothing_written(ws)
+
+
+def test_a_template_including_itself(ws):
+    (ws / "templates" / "sections" / "me.md.j2").write_text("{% include 'sections/me.md.j2' %}", "utf-8")
+    write_spec(ws, "sections:\n  - section: me\n")
+    result = run("build", cwd=ws)
+    assert result.returncode == 2
+    assert one_error(result) == ("error: briefs/t.yaml:8:5: templates include or call each other "
+                                 "without end; check the includes and macros")
+
+
+def test_the_whole_brief_has_a_budget_too(ws):
+    """Four sections' worth each is fine; past the brief's budget the error says so."""
+    big = "{{ 'x' * 290000 }}"
+    write_spec(ws, "sections:\n" + f"  - text: \"{big}\"\n" * 5)
+    result = run("check", cwd=ws)
+    assert result.returncode == 2
+    assert ("the brief's sections make more than 1,200,000 characters in all; split it into "
+            "several briefs") in result.stderr
+
+
+@pytest.mark.parametrize("value, message", [
+    (".inf", "value 'inf' is infinite"),
+    (".nan", "value 'nan' is not a number"),
+    ("sNaN", "value 'sNaN' is not a number"),
+    ("1e999999999", "value '1e999999999' is not a number; write digits, such as 230 or 28.4"),
+    ("1e30", "value '1e30' is out of range (at most 20 digits, below 10^15)"),
+    ("123456789012345678901.5", "is out of range"),
+])
+def test_values_must_be_finite_published_figures(ws, value, message):
+    (ws / "data" / "u.yaml").write_text(
+        "indicators:\n  - id: fireworks.output\n    values:\n"
+        f"      - {{period: 2024, value: {value}, source: x, replace: true}}\n", "utf-8")
+    write_spec(ws, "data: [data/u.yaml]\nsections:\n  - section: fireworks\n")
+    start = time.monotonic()
+    result = run("build", cwd=ws, timeout=30)
+    assert time.monotonic() - start < 10
+    assert result.returncode == 2
+    line = one_error(result)
+    assert line.startswith("error: data/u.yaml:4:") and message in line, line
+
+
+@pytest.mark.parametrize("date, env, message", [
+    ("2108-01-01", {}, "briefs/t.yaml:6:7: date: date '2108-01-01' is outside 1980–2099; check the year"),
+    (None, {"SOURCE_DATE_EPOCH": "99999999999"},
+     "SOURCE_DATE_EPOCH='99999999999' is not a time between 1980 and 2099 in seconds since 1970"),
+])
+def test_dates_in_range(ws, date, env, message):
+    path = write_spec(ws, "sections:\n  - section: health\n")
+    text = path.read_text("utf-8")
+    text = text.replace("2025-03-15", date) if date else text.replace("date: 2025-03-15\n", "")
+    path.write_text(text, "utf-8")
+    result = run("build", cwd=ws, env=env)
+    assert result.returncode == 2
+    assert message in one_error(result)
+
+
+def test_yaml_nested_thousands_deep(ws):
+    write_spec(ws, "x: " + "[" * 3000 + "]" * 3000 + "\nsections: []\n")
+    result = run("check", cwd=ws)
+    assert result.returncode == 2
+    assert one_error(result) == ("error: briefs/t.yaml:7:36: lists and mappings are nested more than "
+                                 "32 deep; check the brackets and indentation")
+
+
+@pytest.mark.parametrize("kind", ["csv", "yaml"])
+def test_every_input_file_is_size_limited(ws, kind):
+    if kind == "csv":
+        (ws / "data" / "u.csv").write_text("id,period,value,source\n" + "fireworks.output,2025,1,x\n" * 60000)
+    else:
+        (ws / "data" / "u.yaml").write_text("indicators: []\n" + "# padding\n" * 120000)
+    write_spec(ws, f"data: [data/u.{kind}]\nsections:\n  - section: health\n")
+    result = run("check", cwd=ws)
+    assert result.returncode == 2
+    assert f"data/u.{kind}: the data file is larger than 1 MB; is it the right file?" in result.stderr
