@@ -9,6 +9,18 @@ import unicodedata
 CLOSING = set("。，、；：？！）》」』】〕〉”’％‰…～·．,.;:?!)]}%")
 OPENING = set("（《「『【〔〈“‘([{")
 DASHES = set("—–-")
+# Full-width punctuation by where its ink sits in the em box (GB convention): the other half is
+# blank and may be taken away (标点挤压, clreq 3.1.6). ：；！？ may be centred (JIS-style
+# glyphs): they are compressed only against a neighbour's blank half, never their own.
+LEFT_INK = set("，。、）》」』】〕〉”’")
+RIGHT_INK = set("（《「『【〔〈“‘")
+CENTRED = set("：；！？")
+
+
+def compressible_pair(a: str, b: str) -> bool:
+    """Whether the pair ab has at least half an em of blank between the inks: set 1.5 em wide."""
+    punct = LEFT_INK | RIGHT_INK | CENTRED
+    return (a in LEFT_INK and b in punct) or (b in RIGHT_INK and a in punct)
 # Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
 NUMERIC = set("0123456789.%+")
 UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")

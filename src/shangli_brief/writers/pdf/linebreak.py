@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
                                           makeCJKParaLine)
 
-from ...typography import CLOSING, no_break_before
+from ...typography import CLOSING, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
 
 _FUZZ = 1e-6
 CHAR_SPACE_CALLBACK = "shangli_char_space"
@@ -36,17 +36,6 @@ def _char_space(frag, value: float):
     return marker
 
 
-def _justify(line, glyph_count: int) -> None:
-    """Chinese text is justified by spacing every character a little, not by widening spaces:
-    the line starts with a character spacing that fills it exactly (negative when the grid
-    squeezes 28 characters of 16 pt into 156 mm) and ends by resetting it."""
-    if glyph_count < 2 or abs(line.extraSpace) <= _FUZZ or not line.words:
-        return
-    spacing = line.extraSpace / (glyph_count - 1)
-    line.words = [_char_space(line.words[0], spacing)] + line.words + [_char_space(line.words[-1], 0)]
-    line.extraSpace = 0
-
-
 def _is_cjk(ch: str) -> bool:
     return len(ch) == 1 and ord(ch) >= 0x2E80
 
@@ -68,7 +57,12 @@ def _drop_split_spaces(glyphs: list) -> list:
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
                 squeeze: float = 0.0) -> ParaLines:
     """Lines of glyphs. `squeeze`: how much narrower than its width each glyph may be set (a
-    fraction of its width), so that the page grid's 28 characters fit a line."""
+    fraction of its width), so that the page grid's 28 characters fit a line.
+
+    Punctuation is compressed as a print shop does (clreq 3.1.6, JIS X 4051): two adjacent
+    full-width marks take 1.5 em, not 2; a line that is a little too long takes the blank halves
+    of its punctuation (追い込み) before its last character moves down; a last line of a single
+    character pulls one down from the line above. Justification spreads what is left."""
     glyphs = []
     for frag in frags:
         if getattr(getattr(frag, "cbDefn", None), "name", None) == CHAR_SPACE_CALLBACK:
@@ -88,23 +82,40 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     # glyphs of a line are then summed as they are added: breaking is linear in the text.
     widths = [g.width.normalizedValue(max_width) if hasattr(g.width, "normalizedValue") else g.width
               for g in glyphs]
-    lines = []
+    # Compression: a pair's first mark gives up half its width; any full-width mark with a blank
+    # half may give up what is left of it when a line needs room.
+    tight = [0.0] * len(glyphs)
+    spare = [0.0] * len(glyphs)
+    for k, ch in enumerate(text):
+        if ch in LEFT_INK or ch in RIGHT_INK:
+            spare[k] = widths[k] / 2
+    for k in range(len(text) - 1):
+        if compressible_pair(text[k], text[k + 1]):
+            cut = widths[k] / 2
+            tight[k] = cut
+            widths[k] -= cut
+            spare[k] = 0.0
+            if text[k + 1] in RIGHT_INK:  # its blank half is now shared: not to be taken twice
+                spare[k + 1] = 0.0
+    spare_upto = [0.0]
+    for value in spare:
+        spare_upto.append(spare_upto[-1] + value)
+
+    breaks = []  # (start, end, forced)
     start = 0
     used = 0.0
     i = 0
     while i < len(glyphs):
-        g = glyphs[i]
         used += widths[i]
-        forced = hasattr(g.frag, "lineBreak")
+        forced = hasattr(glyphs[i].frag, "lineBreak")
         # the grid lets a line's glyphs be set `squeeze` narrower: that much more fits
         room = max_width + squeeze * used + _FUZZ
         if forced:
             end = i + 1
-        elif used > room and i > start and not (
-                # 标点挤压: a closing mark that overflows by at most half its width is squeezed
-                # onto the line rather than pushing the last character down.
-                squeeze and str(g) in CLOSING and used - widths[i] / 2 <= room):
-            end = i  # glyph i does not fit: the line is glyphs[start:i]
+        elif used > room and i > start and used - min(
+                spare_upto[i + 1] - spare_upto[start], glyphs[i].frag.fontSize) > room:
+            # compressing the line's punctuation may make room for one more character, no more
+            end = i  # glyph i does not fit even with the line's punctuation compressed
             while end > start + 1 and keep[end]:
                 end -= 1
             if end == start + 1 and keep[end]:
@@ -112,23 +123,74 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         else:
             i += 1
             continue
-        line_width = sum(widths[start:end])
-        line = makeCJKParaLine(glyphs[start:end], max_width, line_width, max_width - line_width,
-                               forced, calc_bounds)
-        if (justify and not forced) or line.extraSpace < 0:
-            _justify(line, end - start)
-        lines.append(line)
-        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        breaks.append((start, end, forced))
+        max_width = max_widths[min(len(breaks), len(max_widths) - 1)]
         start = i = end
         used = 0.0
     if start < len(glyphs):
-        line_width = sum(widths[start:])
-        line = makeCJKParaLine(glyphs[start:], max_width, line_width, max_width - line_width,
-                               False, calc_bounds)
-        if line.extraSpace < 0:  # a last line squeezed to the grid
-            _justify(line, len(glyphs) - start)
-        lines.append(line)
+        breaks.append((start, len(glyphs), None))  # None: the paragraph's last line
+    _no_runt(breaks, text, keep)
+
+    lines = []
+    for n, (first, stop, forced) in enumerate(breaks):
+        width = max_widths[min(n, len(max_widths) - 1)]
+        lines.append(_make_line(glyphs, widths, tight, spare, first, stop, width, forced,
+                                justify and forced is False, squeeze, calc_bounds))
     return ParaLines(kind=1, lines=lines)
+
+
+def _no_runt(breaks: list, text: str, keep: list) -> None:
+    """A last line of one character (and its punctuation) takes one more from the line above."""
+    if len(breaks) < 2 or breaks[-2][2]:
+        return
+    first, stop, forced = breaks[-1]
+    if sum(1 for ch in text[first:stop] if ch not in CLOSING and not ch.isspace()) >= 2:
+        return
+    previous_start = breaks[-2][0]
+    cut = first - 1
+    while cut > previous_start + 1 and keep[cut]:
+        cut -= 1
+    if cut <= previous_start + 1 or keep[cut]:
+        return
+    breaks[-2] = (previous_start, cut, False)
+    breaks[-1] = (cut, stop, forced)
+
+
+def _make_line(glyphs, widths, tight, spare, first, stop, max_width, forced, spread, squeeze,
+               calc_bounds):
+    """One line: compressed where it must be, then justified by a character spacing (Tc) set at
+    its start; a compressed mark gets its own spacing, less its cut, so the next glyph moves in."""
+    cuts = {k: tight[k] for k in range(first, stop) if tight[k]}
+    line_width = sum(widths[first:stop])
+    over = line_width - max_width
+    available = sum(spare[first:stop])
+    if over > _FUZZ and available > 0:  # take the blank halves, evenly, as far as needed
+        share = min(1.0, over / available)
+        for k in range(first, stop):
+            if spare[k]:
+                cuts[k] = cuts.get(k, 0.0) + spare[k] * share
+                line_width -= spare[k] * share
+    extra = max_width - line_width
+    count = stop - first
+    spacing = extra / (count - 1) if count > 1 and (spread or extra < -_FUZZ) else 0.0
+    if abs(spacing) <= _FUZZ and not cuts:
+        return makeCJKParaLine(glyphs[first:stop], max_width, line_width, extra, bool(forced),
+                               calc_bounds)
+    units = [_marker(glyphs[first], spacing)]
+    for k in range(first, stop):
+        if k in cuts:
+            units += [_marker(glyphs[k], spacing - cuts[k]), glyphs[k], _marker(glyphs[k], spacing)]
+        else:
+            units.append(glyphs[k])
+    units.append(_marker(glyphs[stop - 1], 0.0))
+    line = makeCJKParaLine(units, max_width, line_width, 0.0 if spacing else extra, bool(forced),
+                           calc_bounds)
+    return line
+
+
+def _marker(glyph, value: float):
+    """A zero-width unit that sets the character spacing from here on."""
+    return cjkU("", _char_space(glyph.frag, value), "utf8")
 
 
 class ChineseParagraph(Paragraph):

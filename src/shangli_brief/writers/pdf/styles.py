@@ -106,7 +106,7 @@ class PdfStyles:
             s.name, fontName=self.font_names[s.font], fontSize=s.size, leading=s.leading,
             alignment=ALIGN[s.align], firstLineIndent=s.indent_chars * s.size,
             textColor=HexColor(s.color), spaceBefore=s.space_before, spaceAfter=s.space_after,
-            wordWrap="CJK", allowWidows=1, allowOrphans=1,
+            wordWrap="CJK", allowWidows=0, allowOrphans=0,  # a lone line never ends or starts a page
         )
         # Justified text on the page grid: N characters a line even when N glyphs of this size
         # are a little wider than the line (16 pt × 28 > 156 mm), as Word's character grid does.
