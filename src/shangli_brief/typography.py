@@ -58,6 +58,12 @@ def no_break_before(text: str) -> list[bool]:
             or (in_number and ch in UNIT_CHARS)
         )
         flags[i] = keep
+    # 个百分点 is one unit: 0.8个百分点 stays whole
+    start = text.find("百分点")
+    while start > 0:
+        if flags[start]:
+            flags[start + 1] = flags[start + 2] = True
+        start = text.find("百分点", start + 1)
     return flags
 
 

@@ -35,13 +35,91 @@ def chinese_date(date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
-def table_column_widths(columns, theme) -> list[float]:
-    """Column widths in pt, the same in both writers: fixed widths for unit, values and change
-    (in characters of the table text), the rest for the indicator name."""
+def table_column_widths(block, theme) -> list[float]:
+    """Column widths in pt, the same in both writers, from the measured text of the cells (in
+    characters of the table text, half for digits and Latin letters): every column at least as
+    wide as its longest unbreakable piece (a number with its unit, a period such as
+    （2021—2025年）, a short book title 《…》), the rest of the width given where the text is
+    longest, so a column wraps only when the table cannot be wider."""
+    from ..typography import text_units
     char = theme.style("table").size
-    fixed = {"单位": 4, "变化": 9, "时期": 8, "数值": 7, "来源": 8, "章节": 6}
-    widths = [fixed.get(c.label, 7) * char for c in columns[1:]]
-    return [theme.text_width - sum(widths)] + widths
+    # cell padding, and half a character for digits and letters wider than half an em
+    padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / char + 0.5  # in characters
+    cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
+    count = len(block.columns)
+    longest = [max(text_units(row[k]) for row in cells if k < len(row)) + padding for k in range(count)]
+    # the name column's text wraps like prose: only its kept runs are unbreakable
+    needed = [max(_unbreakable_units(row[k], short=k > 0) for row in cells if k < len(row)) + padding
+              for k in range(count)]
+    available = theme.text_width / char
+    if sum(longest) <= available:
+        widths = longest[:]
+        spare = available - sum(widths)
+        # the spare width goes to the first (name) column, where a reader's eye starts
+        widths[0] += spare
+    elif sum(needed) >= available:
+        widths = [available * n / sum(needed) for n in needed]
+    else:
+        # each data column at one of a few widths (its longest cell on 1, 2 or 3 lines, or its
+        # unbreakable minimum), the name column the rest: the layout with the fewest lines wins
+        import itertools
+        import math
+        choices = []
+        for k in range(1, count):
+            top = longest[k] - padding
+            titled = max(_unbreakable_units(row[k], titles=True) for row in cells) + padding
+            options = {needed[k], titled} | {max(needed[k], math.ceil(2 * top / n) / 2 + padding)
+                                             for n in (1, 2, 3)}
+            choices.append(sorted(options))
+        best = None
+        for combo in itertools.product(*choices):
+            rest = available - sum(combo)
+            if rest < needed[0]:
+                continue
+            cost = _table_lines(cells, [rest, *combo], padding)
+            if best is None or cost < best[0]:
+                best = (cost, [rest, *combo])
+        widths = best[1] if best else [available * n / sum(needed) for n in needed]
+    return [w * char for w in widths]
+
+
+SHORT_CELL = 4  # characters
+
+
+def _table_lines(cells, widths, padding) -> float:
+    """Lines of text the table takes at these column widths (each row as tall as its tallest
+    cell), estimated from the characters of each cell."""
+    import math
+
+    from ..typography import text_units
+    total = 0.0
+    for row in cells:
+        lines = [math.ceil(text_units(text) / max(widths[k] - padding, 0.5) - 1e-9) or 1
+                 for k, text in enumerate(row)]
+        # the row's height, and a penalty for each figure, unit or period that wraps: the
+        # name column's text wraps like prose, a figure broken over lines reads badly
+        total += max(lines) + 0.5 * sum(n - 1 for n in lines[1:])
+    return total
+
+
+def _unbreakable_units(text: str, short: bool = True, titles: bool = False) -> float:
+    """Width of the longest piece of `text` that no line may break: kept runs (numbers with
+    their units, punctuation with its neighbour); with `titles`, book titles of up to 12
+    characters too (kept whole when the other columns can spare the width)."""
+    import re
+
+    from ..typography import no_break_before, text_units
+    if short and text_units(text) <= SHORT_CELL:  # a unit, a short label: never wrapped
+        return text_units(text)
+    keep = no_break_before(text)
+    for match in re.finditer(r"《[^》]{1,12}》", text) if titles else ():
+        for k in range(match.start() + 1, match.end()):
+            keep[k] = True
+    best = run = 0.0
+    for k, ch in enumerate(text):
+        run = (run if k and keep[k] else 0.0) + (0.5 if ch.isascii() else 1.0)
+        best = max(best, run)
+    return best
 
 
 def title_text(title: str, theme) -> str:
@@ -49,6 +127,20 @@ def title_text(title: str, theme) -> str:
     from ..typography import balanced_lines
     style = theme.style("title")
     return "\n".join(balanced_lines(title, theme.text_width / style.size))
+
+
+def panel_columns(block) -> int:
+    """Key figures a row: two for four figures (a square), else three."""
+    return 3 if len(block.items) != 4 else 2
+
+
+def panel_label(label: str, block, theme) -> str:
+    """A key figure's label in balanced lines where it needs two (比重 not alone on the second
+    line), the same in both writers."""
+    from ..typography import balanced_lines
+    size = theme.style("figure_label").size
+    room = (theme.text_width / panel_columns(block) - 12) / size  # the cell less its padding
+    return "\n".join(balanced_lines(label, room))
 
 
 def heading_style(block) -> str:

@@ -17,7 +17,8 @@ from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
 from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date, contents_titles,
-               heading_style, table_column_widths, title_text)
+               heading_style, panel_columns, panel_label, table_column_widths,
+               title_text)
 from . import ooxml
 from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
@@ -321,7 +322,7 @@ class DocxWriter:
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.style = self._styles_by_name("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = table_column_widths(block.columns, t)
+        widths = table_column_widths(block, t)
         self._fix_widths(table, widths)
         ooxml.cell_margins(table._tbl, *TABLE_PADDING)
         header = table.rows[0]
@@ -366,7 +367,7 @@ class DocxWriter:
         t = self.theme
         if block.title:
             self.para(block.title, "caption").paragraph_format.keep_with_next = True
-        per_row = 3 if len(block.items) != 4 else 2
+        per_row = panel_columns(block)
         rows = (len(block.items) + per_row - 1) // per_row
         table = self.document.add_table(rows=rows, cols=per_row)
         table.style = self._styles_by_name("Table Grid")
@@ -379,7 +380,7 @@ class DocxWriter:
             value = cell.paragraphs[0]
             self.apply(value, "figure_value")
             ooxml.text_run(value, figure.value)
-            for text in (figure.label, figure.period):
+            for text in (panel_label(figure.label, block, t), figure.period):
                 label = cell.add_paragraph()
                 self.apply(label, "figure_label")
                 ooxml.text_run(label, text)

@@ -14,6 +14,7 @@ from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWid
 from ...typography import CLOSING, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
 
 _FUZZ = 1e-6
+IDEOGRAPHIC_SPACE = "\ue000"  # stands for U+3000 in Paragraph markup (see PdfWriter.para)
 CHAR_SPACE_CALLBACK = "shangli_char_space"
 
 
@@ -70,6 +71,7 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
 
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
         if text:
+            text = text.replace(IDEOGRAPHIC_SPACE, "\u3000")
             glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
         else:  # an empty frag carries a line break or a callback
             glyphs.append(cjkU(text, frag, "utf8"))
@@ -88,7 +90,8 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     spare = [0.0] * len(glyphs)
     for k, ch in enumerate(text):
         if ch in LEFT_INK or ch in RIGHT_INK:
-            spare[k] = widths[k] / 2
+            # a third of an em at most inside a line: more, and a comma reads as a Latin one
+            spare[k] = widths[k] / 3
     for k in range(len(text) - 1):
         if compressible_pair(text[k], text[k + 1]):
             cut = widths[k] / 2

@@ -13,8 +13,8 @@ from ... import model
 from ...errors import BuildError, Location
 from ...theme import HeadingNumberer, Theme
 from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
-               table_column_widths, title_text)
-from .linebreak import ChineseParagraph
+               panel_columns, panel_label, table_column_widths, title_text)
+from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
 
@@ -132,6 +132,9 @@ class PdfWriter:
         pstyle = self.styles.paragraph[style] if isinstance(style, str) else style
         runs = [model.Run(text_or_runs)] if isinstance(text_or_runs, str) else text_or_runs
         markup = "".join(self._run(r, pstyle.fontName) for r in runs)
+        # ReportLab's parser turns the ideographic space (表1　标题) into a Latin space; it goes
+        # through as a stand-in and is put back when the line is broken (linebreak.py).
+        markup = markup.replace("\u3000", IDEOGRAPHIC_SPACE)
         return ChineseParagraph(markup.replace("\n", "<br/>"), pstyle)
 
     def _run(self, run: model.Run, base_font: str) -> str:
@@ -259,7 +262,7 @@ class PdfWriter:
         t = self.theme
         head = [self.para(c.label, "table_header") for c in block.columns]
         body = [[self._cell(text, col) for text, col in zip(row, block.columns)] for row in block.rows]
-        widths = table_column_widths(block.columns, t)
+        widths = table_column_widths(block, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
         return self._caption(caption(block)) + [table, self._source_line(block.sources)]
@@ -300,8 +303,9 @@ class PdfWriter:
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> list:
         t = self.theme
-        per_row = 3 if len(block.items) != 4 else 2
-        cells = [[self.para(f.value, "figure_value"), self.para(f.label, "figure_label"),
+        per_row = panel_columns(block)
+        cells = [[self.para(f.value, "figure_value"),
+                  self.para(panel_label(f.label, block, t), "figure_label"),
                   self.para(f.period, "figure_label")] for f in block.items]
         rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
@@ -310,7 +314,8 @@ class PdfWriter:
             ("BOX", (0, 0), (-1, -1), 0.75, self.styles.color("table_border")),
             ("INNERGRID", (0, 0), (-1, -1), 0.25, self.styles.color("table_border")),
             ("BACKGROUND", (0, 0), (-1, -1), self.styles.color("table_header")),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            # from the top: the figures of a row stand on one baseline whatever their labels
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]))
         out = self._caption(block.title) if block.title else [Spacer(1, 6)]
