@@ -334,7 +334,18 @@ class DocxWriter:
             ooxml.cant_split(row)
             for cell, text, column, width in zip(row.cells, values, block.columns, widths):
                 self._cell(cell, text, "table", column.align, width)
+        self._keep_with_source(table)
         self._source_line(block.sources)
+
+    @staticmethod
+    def _keep_with_source(table, short: int = 15) -> None:
+        """The 资料来源 line never starts a page alone: a short table is kept whole with it (and,
+        through the caption's keep-with-next, with its caption); a long one keeps its last row."""
+        rows = table.rows if len(table.rows) <= short else table.rows[-1:]
+        for row in rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
     @staticmethod
     def _fix_widths(table, widths: list[float]) -> None:
@@ -360,7 +371,7 @@ class DocxWriter:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip it
         p.add_run().add_picture(BytesIO(charts.png(block, self.theme)), width=Pt(self.theme.text_width))
         ooxml.alt_text(p, block.title, block.alt_text)
-        self._caption(block, keep_with_next=False)
+        self._caption(block)  # kept with its 资料来源 line
         self._source_line(block.sources)
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> None:
@@ -384,4 +395,5 @@ class DocxWriter:
                 label = cell.add_paragraph()
                 self.apply(label, "figure_label")
                 ooxml.text_run(label, text)
+        self._keep_with_source(table)
         self._source_line(block.sources)

@@ -250,13 +250,13 @@ class PdfWriter:
     def visit_PageBreak(self, block: model.PageBreak) -> list:
         return self._new_part() if block.new_part else [PageBreak()]
 
-    def _caption(self, title: str) -> list:
-        # Caption, header row and a couple of rows on one page; the table itself may split.
-        return [CondPageBreak(self.theme.line_pitch * 4), self.para(title, "caption")]
-
-    def _source_line(self, sources: list[str]) -> KeepTogether:
-        # Never split: half a source line at the top of the next page reads as an orphan.
-        return KeepTogether([self.para("资料来源：" + "；".join(sources), "source_note")])
+    def _together(self, caption: str | None, body, sources: list[str]) -> list:
+        """Caption, table (or chart or panel) and its 资料来源 line on one page when they fit a
+        page; a longer table splits, its header repeated, the source line after its last row.
+        Either way the caption needs itself, the header and a couple of rows on its page."""
+        parts = ([self.para(caption, "caption")] if caption else [Spacer(1, 6)]) + [body]
+        parts.append(self.para("资料来源：" + "；".join(sources), "source_note"))
+        return [CondPageBreak(self.theme.line_pitch * 4), KeepTogether(parts)]
 
     def visit_Table(self, block: model.Table) -> list:
         t = self.theme
@@ -265,7 +265,7 @@ class PdfWriter:
         widths = table_column_widths(block, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
-        return self._caption(caption(block)) + [table, self._source_line(block.sources)]
+        return self._together(caption(block), table, block.sources)
 
     def _cell(self, text: str, column: model.Column) -> ChineseParagraph:
         style = self.styles.paragraph["table"]
@@ -293,8 +293,9 @@ class PdfWriter:
         drawing.scale(factor, factor)
         drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
         drawing.hAlign = "CENTER"
-        figure = KeepTogether([drawing, self.para(caption(block), "caption")])
-        return [figure, self._source_line(block.sources)]
+        # a chart's caption goes under it: the three are kept on one page
+        return [KeepTogether([drawing, self.para(caption(block), "caption"),
+                              self.para("资料来源：" + "；".join(block.sources), "source_note")])]
 
     def _table_style(self, commands: list) -> TableStyle:
         # ReportLab sets a cell font even for cells holding paragraphs; without this it would be
@@ -318,5 +319,4 @@ class PdfWriter:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]))
-        out = self._caption(block.title) if block.title else [Spacer(1, 6)]
-        return out + [table, self._source_line(block.sources)]
+        return self._together(block.title or None, table, block.sources)
