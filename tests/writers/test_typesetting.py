@@ -82,3 +82,18 @@ def test_the_audit_finds_what_it_is_for(tmp_path):
     assert len(report.faults["pairs"]) == 2
     assert len(report.faults["runts"]) == 1
     assert len(report.faults["loose"]) >= 1
+
+
+def test_docx_keeps_caption_table_and_source_together(built):
+    """Word's own keep rules: the caption keeps with its table, a short table's rows keep with
+    each other and with the 资料来源 line after it; captions read 表1　标题."""
+    import docx
+    document = docx.Document(built / "fireworks-bulletin.docx")
+    captions = [p for p in document.paragraphs if p.text.startswith("表1")]
+    assert captions and captions[0].text.startswith("表1\u3000")
+    assert captions[0].paragraph_format.keep_with_next
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "指标")
+    assert all(p.paragraph_format.keep_with_next for row in table.rows for cell in row.cells
+               for p in cell.paragraphs)
+    following = table._tbl.getnext()
+    assert "资料来源" in "".join(following.itertext())
