@@ -1,0 +1,164 @@
+"""How long a user waits, against the Typst compiler setting the same text.
+
+    .venv/bin/python benchmarks/versus_typst.py     (needs `pip install typst`, benchmark only)
+
+One paired run, whole processes, medians of 9 alternated runs:
+- `shangli-brief build briefs/overview.yaml` (DOCX and PDF), fonts cached (the daily case);
+- Typst (the `typst` package from PyPI, called from a fresh Python process) compiling a Typst
+  document written here from the same brief's model — the same headings, paragraphs, tables,
+  key figures and closing lines, in a GB/T 9704 page (A4, 37/35/28/26 mm, 16 pt 仿宋 body on a
+  28.95 pt pitch, 黑体/楷体 headings, page numbers) — with the same font files the PDF embeds;
+and the ratio. Also: a cold first run (empty font cache: conversions included), the fireworks
+bulletin, the batch of the four samples, and the peak memory of one build."""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = Path(sys.executable).parent / "shangli-brief"
+RUNS = 9
+
+
+def typst_source(spec: Path) -> tuple[str, list[str]]:
+    """The brief as a Typst document, and the font folders it needs."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from shangli_brief import model
+    from shangli_brief.build import Workspace
+    from shangli_brief.fonts import resolve_theme_fonts
+    from shangli_brief.spec import load_spec
+    from shangli_brief.theme import HeadingNumberer
+    from shangli_brief.writers import caption
+    workspace = Workspace()
+    brief = load_spec(spec)
+    doc = workspace.document(brief)
+    theme = workspace.theme(brief)
+    fonts = resolve_theme_fonts(theme)
+    # Typst reads OpenType directly: the converted files' sources, by family name
+    family = {"body": "FandolFang", "kai": "FandolKai", "hei": "Noto Sans CJK SC",
+              "title": "Noto Serif CJK SC", "song": "Noto Serif CJK SC"}
+    if "Fandol" not in fonts["body"].family:
+        family["body"] = "Noto Serif CJK SC"
+    if "Fandol" not in fonts["kai"].family:
+        family["kai"] = "LXGW WenKai"
+
+    def text(s: str) -> str:
+        return "".join("\\" + ch if ch in "\\#*_`$@<>[]=-+/~\"'" else ch for ch in s)
+
+    def runs(items) -> str:
+        out = ""
+        for run in items:
+            t = text(run.text).replace("\n", " \\\n")
+            out += f'#text(font: "{family["hei"]}")[{t}]' if run.bold else t
+        return out
+
+    numberer = HeadingNumberer(theme)
+    lines = [
+        '#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),',
+        '  footer: context [#set align(if calc.odd(here().page()) { right } else { left });'
+        f' #text(font: "{family["song"]}", size: 14pt)[— #counter(page).display() —]])',
+        '#set text(lang: "zh", region: "cn", size: 16pt, font: ("' + family["body"] + '",), '
+        'top-edge: "ascender", bottom-edge: "descender")',
+        '#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 12.95pt, spacing: 12.95pt)',
+        f'#show heading.where(level: 1): it => block(text(font: "{family["hei"]}", size: 16pt, weight: "regular", it.body))',
+        f'#show heading.where(level: 2): it => block(text(font: "{family["kai"]}", size: 16pt, weight: "regular", it.body))',
+        f'#align(center)[#text(font: "{family["title"]}", size: 22pt, weight: "bold")[{text(doc.title)}]]',
+    ]
+    if doc.subtitle:
+        lines.append(f'#align(center)[#text(font: "{family["kai"]}")[{text(doc.subtitle)}]]')
+    if doc.layout == "report":
+        lines.append('#outline(title: [目　录])\n#pagebreak()')
+    for block in doc.blocks:
+        if isinstance(block, model.Heading):
+            label = numberer.next(block.level) if block.numbered else ""
+            lines.append("=" * min(block.level, 2) + " " + text(label + block.text))
+        elif isinstance(block, model.Paragraph):
+            lines.append(runs(block.runs) + "\n")
+        elif isinstance(block, model.ListBlock):
+            lines += ["- " + runs(item) for item in block.items]
+        elif isinstance(block, model.Table):
+            cells = ", ".join(f"[{text(c.label)}]" for c in block.columns)
+            for row in block.rows:
+                cells += ", " + ", ".join(f"[{text(c)}]" for c in row)
+            lines.append(f'#figure(caption: [{text(caption(block))}], '
+                         f'text(size: 12pt, table(columns: {len(block.columns)}, {cells})))')
+            lines.append(f'#text(size: 10.5pt)[资料来源：{text("；".join(block.sources))}]')
+        elif isinstance(block, model.FigurePanel):
+            cells = ", ".join(f"[{text(f.value)} \\ {text(f.label)} \\ {text(f.period)}]" for f in block.items)
+            lines.append(f'#table(columns: 3, {cells})')
+        elif isinstance(block, model.PageBreak):
+            lines.append("#pagebreak()")
+    if doc.closing:
+        for label, names in (("报", doc.closing.report), ("送", doc.closing.send), ("发", doc.closing.distribute)):
+            if names:
+                lines.append(f"#par(first-line-indent: 0pt)[{label}：{text('，'.join(names))}。]")
+    folders = sorted({str(Path(p).parent) for p in ("/usr/local/share/fonts/fandol/FandolFang-Regular.otf",
+                                                       "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")}
+                     | {str(Path(f.file).parent) for f in fonts.values()})
+    return "\n".join(lines) + "\n", folders
+
+
+def median_of(fn, runs: int = RUNS) -> tuple[float, float, float]:
+    times = [fn() for _ in range(runs)]
+    return statistics.median(times), min(times), max(times)
+
+
+def run(cmd, cwd=ROOT, env=None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, **(env or {})})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="vs-typst-"))
+    spec = ROOT / "briefs" / "overview.yaml"
+    source, folders = typst_source(spec)
+    (tmp / "overview.typ").write_text(source, "utf-8")
+    typst_cmd = [sys.executable, "-c",
+                 "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+                 "font_paths=sys.argv[3:], ignore_system_fonts=True)",
+                 str(tmp / "overview.typ"), str(tmp / "typst.pdf"), *folders]
+    ours_cmd = [str(EXE), "build", str(spec), "--out", str(tmp / "out")]
+    run(typst_cmd), run(ours_cmd)  # warm the disk cache for both
+    ours, theirs = [], []
+    for _ in range(RUNS):  # alternated, so both see the same machine state
+        ours.append(run(ours_cmd))
+        theirs.append(run(typst_cmd))
+    pages = subprocess.run(["pdfinfo", str(tmp / "typst.pdf")], capture_output=True, text=True).stdout
+    typst_pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?")
+    o, t = statistics.median(ours), statistics.median(theirs)
+    print(f"overview brief, {RUNS} alternated runs, whole processes (medians):")
+    print(f"  shangli-brief build (DOCX + PDF): {o:.2f} s   (min {min(ours):.2f}, max {max(ours):.2f})")
+    print(f"  Typst 0.{__import__('typst').__version__.split('.', 1)[1]} (PDF, {typst_pages} pages):"
+          f"         {t:.2f} s   (min {min(theirs):.2f}, max {max(theirs):.2f})")
+    print(f"  ratio ours/Typst: {o / t:.2f}")
+
+    bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
+    m, lo, hi = median_of(lambda: run(bulletin))
+    print(f"fireworks bulletin (DOCX + PDF): median {m:.2f} s (min {lo:.2f}, max {hi:.2f})")
+    batch = [str(EXE), "build", "--out", str(tmp / "batch")]
+    m, lo, hi = median_of(lambda: run(batch), 5)
+    print(f"batch of the four samples: median {m:.2f} s (min {lo:.2f}, max {hi:.2f})")
+    cache = tmp / "cold-cache"
+    cold = run(ours_cmd, env={"SHANGLI_BRIEF_CACHE": str(cache)}) if "--cold" in sys.argv else None
+    if cold is not None:
+        cold_again = run(ours_cmd, env={"SHANGLI_BRIEF_CACHE": str(cache)})
+        print(f"cold first run without --prepare (plain faces until converted): {cold:.2f} s; "
+              f"second run {cold_again:.2f} s")
+        prepared = run([str(EXE), "fonts", "--prepare"], env={"SHANGLI_BRIEF_CACHE": str(cache)})
+        print(f"  fonts --prepare into an empty cache (conversions, once): {prepared:.1f} s")
+    subprocess.run(ours_cmd, check=True, capture_output=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of one process of these runs: {peak:.0f} MB")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
