@@ -2,7 +2,6 @@
 ends within seconds in one line naming the file and line."""
 from __future__ import annotations
 
-import os
 import time
 
 import pytest

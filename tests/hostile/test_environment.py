@@ -25,8 +25,10 @@ def test_a_damaged_cached_conversion_is_made_again(ws, tmp_path):
     from shangli_brief.fontconvert import cache_dir
     cache = tmp_path / "cache"
     shutil.copytree(cache_dir().parent, cache)
-    damaged = sorted((cache / "fonts").glob("FandolKai*.ttf")) or sorted((cache / "fonts").glob("LXGWWenKai*.ttf"))
-    assert damaged, "make test prepares the fonts first"
+    # the kai role's conversion in use: the newest (an older one may be left from a font update)
+    found = list((cache / "fonts").glob("FandolKai*.ttf")) or list((cache / "fonts").glob("LXGWWenKai*.ttf"))
+    assert found, "make test prepares the fonts first"
+    damaged = [max(found, key=lambda p: p.stat().st_mtime)]
     damaged[0].write_bytes(damaged[0].read_bytes()[:10_000])
     write_spec(ws, BODY + "  - text: '*强调*'\n")
     result = run("build", cwd=ws, env={"SHANGLI_BRIEF_CACHE": str(cache)}, timeout=300)

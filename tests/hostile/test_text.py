@@ -7,7 +7,7 @@ import zipfile
 import pdfplumber
 import pytest
 
-from .conftest import nothing_written, one_error, run, write_spec
+from .conftest import one_error, run, write_spec
 
 
 def test_a_100000_character_paragraph_in_seconds(ws):

@@ -9,12 +9,12 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import BriefError, BuildError
 from ...fontconvert import cache_dir
 from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, resolve_theme_fonts
 from ...theme import TextStyle, Theme
+from .facecache import load_ttfont
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -27,7 +27,7 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     key = (font.file, font.index)
     if key not in _registered:
         name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
-        ttf = TTFont(name, font.file, subfontIndex=font.index)
+        ttf = load_ttfont(name, font.file, font.index)
         pdfmetrics.registerFont(ttf)
         _registered[key] = (name, frozenset(ttf.face.charToGlyph))
     return _registered[key]
@@ -38,7 +38,8 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
     read is named in the error."""
     try:
         return register(font)
-    except Exception as e:  # noqa: BLE001 - TTFError, struct.error, OSError …
+    except Exception as first:  # noqa: BLE001 - TTFError, struct.error, OSError …
+        error = first
         if Path(font.file).parent == cache_dir() and Path(font.file).exists():
             Path(font.file).unlink()
             try:
@@ -46,10 +47,10 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
             except BriefError:
                 raise
             except Exception as again:  # noqa: BLE001
-                e = again
+                error = again
         raise BuildError(f"cannot read the font file '{font.file}' for role '{font.role}' "
-                         f"({type(e).__name__}: {e}); reinstall the font or name another file "
-                         f"with {env_variable(font.role)}=FILE") from None
+                         f"({type(error).__name__}: {error}); reinstall the font or name another "
+                         f"file with {env_variable(font.role)}=FILE") from None
 
 
 class PdfStyles:
