@@ -46,9 +46,9 @@ class Job:
 _workspace: Workspace | None = None  # one per process
 
 
-def build_one(path: Path, job: Job, parallel: bool = False) -> SpecResult:
+def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecResult:
     """Build one spec, never raising: problems come back in the result (worker processes cannot
-    send our exceptions back with their locations)."""
+    send our exceptions back with their locations). `early`: see build.build."""
     global _workspace
     if _workspace is None:
         _workspace = Workspace(job.template_dirs, job.allow)
@@ -56,7 +56,8 @@ def build_one(path: Path, job: Job, parallel: bool = False) -> SpecResult:
     result = SpecResult(Path(path))
     try:
         spec = load_spec(path)
-        result.outputs = build(spec, Path(job.out_dir), job.formats, _workspace, job.options, parallel)
+        result.outputs = build(spec, Path(job.out_dir), job.formats, _workspace, job.options,
+                               parallel, early)
     except ErrorList as e:
         result.errors = [(str(err), err.exit_code, _trace(err)) for err in e.errors]
     except BriefError as e:
@@ -66,6 +67,9 @@ def build_one(path: Path, job: Job, parallel: bool = False) -> SpecResult:
     except Exception as e:  # noqa: BLE001 - one spec's unexpected failure is reported with it
         result.errors = [(f"{path}: internal error: {type(e).__name__}: {e}"[:400]
                           + "; build it alone with --debug and report what it prints", 1, _trace(e))]
+    finally:
+        if early is not None:
+            early.cancel()  # not used (a spec error, a DOCX-only brief): ended, never left
     result.seconds = time.perf_counter() - start
     return result
 
@@ -74,13 +78,13 @@ def _trace(error: BaseException) -> str:
     return "".join(traceback.format_exception(error))
 
 
-def run(paths: list[Path], job: Job, jobs: int = 1):
+def run(paths: list[Path], job: Job, jobs: int = 1, early=None):
     """Yield a SpecResult per spec as each finishes."""
     if jobs <= 1 or len(paths) <= 1:
         # A single brief writes its DOCX and PDF in parallel, on both cores; a batch with one
         # worker stays on one core, as asked.
         for path in paths:
-            yield build_one(path, job, parallel=len(paths) == 1)
+            yield build_one(path, job, parallel=len(paths) == 1, early=early if len(paths) == 1 else None)
         return
     yield from Pool(job, min(jobs, len(paths))).run(paths)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import pickle
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +15,8 @@ from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
 from .narrative.templates import SectionCatalogue, make_environment
-from .portability import can_fork, die_with_parent
+from .portability import can_fork
+from .forked import Child, warm_up_pdf, write_pdf
 from .publish import publish_all
 from .resolve import resolve
 from .spec import Spec, load_spec, read_spec
@@ -119,9 +118,19 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
 
 def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
           workspace: Workspace, options: WriteOptions = WriteOptions(),
-          parallel: bool = False) -> list[OutputFile]:
-    theme = workspace.theme(spec)
-    wanted = formats or spec.formats
+          parallel: bool = False, early: Child | None = None) -> list[OutputFile]:
+    """`early`: a PDF process forked when the command started (cli.cmd_build), already warm;
+    used when the brief wants a PDF besides another format, ended otherwise."""
+    try:
+        theme = workspace.theme(spec)
+        wanted = formats or spec.formats
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    if early is not None and not ("pdf" in wanted and len(wanted) > 1):
+        early.cancel()
+        early = None
 
     def render(fmt, doc):
         buffer = io.BytesIO()
@@ -129,23 +138,20 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         return fmt, written, buffer.getvalue()
 
     # Every format is made in memory first: a failure or a kill leaves the folder untouched.
-    if parallel and len(wanted) > 1 and "pdf" in wanted and can_fork():
+    if early is not None or (parallel and len(wanted) > 1 and "pdf" in wanted and can_fork()):
         # The PDF is the long one: a second process loads ReportLab and the fonts while this
         # one resolves the brief, then lays the PDF out while this one writes the DOCX. Without
         # fork (Windows) a spawned process would spend longer importing than it saves: one
         # process writes both.
-        def prepare():
-            from .writers.pdf.writer import styles_for
-            styles_for(theme)
-        child = Child(prepare, lambda doc: render("pdf", doc))
+        child = early or Child(lambda: warm_up_pdf(theme), write_pdf)
         try:
             doc = workspace.document(spec)
-            child.send(doc)
+            child.send((doc, theme, options))
             others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
         except BaseException:
             child.cancel()
             raise
-        rendered = others + [child.result()]
+        rendered = others + [("pdf", *child.result())]
     else:
         doc = workspace.document(spec)
         rendered = [render(fmt, doc) for fmt in wanted]
@@ -170,69 +176,6 @@ def _check_output_folder(out_dir: Path) -> None:
         raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
     if not os.access(out_dir, os.W_OK):
         raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
-
-
-class Child:
-    """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
-    it later, and hands back the result. A BriefError raised there is raised here again, with its
-    location; anything else becomes a BuildError rather than a lost traceback."""
-
-    def __init__(self, prepare, finish):
-        to_child, self._to_child = os.pipe()
-        self._from_child, from_child = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns into the caller's code
-            os.close(self._to_child)
-            os.close(self._from_child)
-            try:
-                die_with_parent()
-                prepare()
-                with os.fdopen(to_child, "rb") as pipe:
-                    value = pickle.load(pipe)
-                payload = ("ok", finish(value))
-            except BriefError as e:
-                payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
-            except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
-                payload = ("crash", f"{type(e).__name__}: {e}")
-            try:
-                with os.fdopen(from_child, "wb") as pipe:
-                    pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(0)
-        os.close(to_child)
-        os.close(from_child)
-
-    def send(self, value) -> None:
-        with os.fdopen(self._to_child, "wb") as pipe:
-            self._to_child = None
-            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def cancel(self) -> None:
-        """The caller failed or was interrupted: end the child at once, without a result (it
-        holds no file: it writes into memory)."""
-        if self._to_child is not None:
-            os.close(self._to_child)
-            self._to_child = None
-        os.close(self._from_child)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-
-    def result(self):
-        with os.fdopen(self._from_child, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if not data:
-            raise BuildError(f"a writer process ended without a result (status {status})")
-        kind, value = pickle.loads(data)
-        if kind == "ok":
-            return value
-        if kind == "brief":
-            name, message, location, key = value
-            raise (InputError if name == "InputError" else BuildError)(message, location, key)
-        raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
 
 
 def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:

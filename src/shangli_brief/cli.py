@@ -162,6 +162,17 @@ def _spec_paths(given: list[str]) -> list[Path]:
     return found
 
 
+def _early_pdf_process(paths, formats, args):
+    """One brief, where the system can fork: its PDF's process starts now, before the heavy
+    imports, so the two cores load ReportLab and python-docx side by side (see forked.py)."""
+    from .portability import can_fork
+    if len(paths) != 1 or not can_fork() or (formats and not ("pdf" in formats and len(formats) > 1)):
+        return None
+    from .forked import Child, warm_up_for_spec, write_pdf
+    templates, allow = tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow))
+    return Child(lambda: warm_up_for_spec(paths[0], templates, allow), write_pdf)
+
+
 def _refuse_same_names(paths: list[Path]) -> None:
     """Two specs of one name would write the same out/NAME files: refused before anything is
     built. Names are compared as Windows and macOS compare them, regardless of case."""
@@ -189,14 +200,15 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args) -> int:
-    from . import batch
-    from .writers import WriteOptions
     formats = _formats(args.format)
     paths = _spec_paths(args.specs)
     _refuse_same_names(paths)
-    out_dir = user_path(args.out)
     if args.jobs < 0:
         raise InputError("--jobs takes a number of worker processes, 1 or more")
+    early = _early_pdf_process(paths, formats, args)
+    from . import batch
+    from .writers import WriteOptions
+    out_dir = user_path(args.out)
     # never more workers than specs, nor (by default) than cores
     jobs = min(args.jobs or os.cpu_count() or 1, len(paths))
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
@@ -204,7 +216,7 @@ def cmd_build(args) -> int:
     job = batch.Job(out_dir, formats, tuple(map(user_path, args.templates)),
                     tuple(map(user_path, args.allow)), WriteOptions(duplex=args.duplex))
     batch.stop_on_signals()
-    for result in batch.run(paths, job, jobs):
+    for result in batch.run(paths, job, jobs, early):
         results.append(result)
         if progress:
             progress.clear()

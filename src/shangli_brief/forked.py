@@ -1,0 +1,116 @@
+"""The PDF's own process (where the system can fork).
+
+A single brief's PDF takes the longest: a forked process lays it out while the first one writes
+the DOCX. The build forks it as soon as the command starts, before the heavy imports, so both
+cores import at once: this one ReportLab and the fonts, the first one the resolver and
+python-docx. This module stays light (no ReportLab, no python-docx) for that reason."""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import signal
+
+from .errors import BriefError, BuildError, InputError
+from .portability import die_with_parent
+
+
+def warm_up_pdf(theme) -> None:
+    """Load ReportLab and register the theme's fonts before the document arrives."""
+    from .writers.pdf.writer import styles_for
+    styles_for(theme)
+
+
+def warm_up_for_spec(spec_path, template_dirs=(), allow=()) -> None:
+    """The same, from a spec file alone (the early process has no workspace yet). Only a warm-up:
+    any problem is left for the build itself to report."""
+    try:
+        from .confine import inside
+        from .spec import load_spec
+        from .theme import load_theme
+        spec = load_spec(spec_path)
+        theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None
+        if theme_file and not inside(theme_file, (spec.workspace, *template_dirs, *allow)):
+            theme_file = None  # refused by the build: not even read here
+        warm_up_pdf(load_theme(spec.layout, theme_file))
+    except Exception:  # noqa: BLE001 - a warm-up never fails the build
+        from .writers.pdf import writer  # noqa: F401 - at least ReportLab is loaded
+
+
+def write_pdf(value):
+    """(document, theme, options) -> (Written, PDF bytes)."""
+    from .writers import writer_for
+    doc, theme, options = value
+    buffer = io.BytesIO()
+    written = writer_for("pdf")(doc, theme, buffer, options)
+    return written, buffer.getvalue()
+
+
+class Child:
+    """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
+    it later, and hands back the result. A BriefError raised there is raised here again, with its
+    location; anything else becomes a BuildError rather than a lost traceback."""
+
+    def __init__(self, prepare, finish):
+        self.done = False  # a result was taken or the child was ended
+        to_child, self._to_child = os.pipe()
+        self._from_child, from_child = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the caller's code
+            os.close(self._to_child)
+            os.close(self._from_child)
+            try:
+                die_with_parent()
+                prepare()
+                with os.fdopen(to_child, "rb") as pipe:
+                    value = pickle.load(pipe)
+                payload = ("ok", finish(value))
+            except BriefError as e:
+                payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
+            except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
+                payload = ("crash", f"{type(e).__name__}: {e}")
+            try:
+                with os.fdopen(from_child, "wb") as pipe:
+                    pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        os.close(to_child)
+        os.close(from_child)
+
+    def send(self, value) -> None:
+        with os.fdopen(self._to_child, "wb") as pipe:
+            self._to_child = None
+            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def cancel(self) -> None:
+        """The caller failed or was interrupted: end the child at once, without a result (it
+        holds no file: it writes into memory). Once is enough."""
+        if self.done:
+            return
+        self.done = True
+        if self._to_child is not None:
+            os.close(self._to_child)
+            self._to_child = None
+        os.close(self._from_child)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+    def result(self):
+        self.done = True
+        with os.fdopen(self._from_child, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not data:
+            raise BuildError(f"a writer process ended without a result (status {status})")
+        kind, value = pickle.loads(data)
+        if kind == "ok":
+            return value
+        if kind == "brief":
+            name, message, location, key = value
+            raise (InputError if name == "InputError" else BuildError)(message, location, key)
+        raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
+
+
