@@ -14,8 +14,10 @@ test: system-test $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 bench: system-fonts $(STAMP)
+	$(PY) -m pip install --quiet typst   # benchmark only: the compiler we compare with
 	$(PY) benchmarks/build_time.py
 	$(PY) benchmarks/production.py
+	$(PY) benchmarks/versus_typst.py
 
 # System packages: fonts for `make brief`; fonts plus poppler, qpdf and LibreOffice for `make test`.
 system-fonts:
