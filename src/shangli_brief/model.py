@@ -120,11 +120,15 @@ Block = Heading | Paragraph | ListBlock | Table | Chart | FigurePanel | PageBrea
 
 @dataclass(frozen=True)
 class Closing:
-    """The bulletin's 报尾: 报/送/发 lines and the number of copies."""
+    """The bulletin's 版记 (GB/T 9704): 报/送/发 and 抄送 lines, the 印发机关 with the 印发日期,
+    and the number of copies."""
     report: tuple[str, ...] = ()
     send: tuple[str, ...] = ()
     distribute: tuple[str, ...] = ()
     copies: int | None = None
+    cc: tuple[str, ...] = ()            # 抄送
+    printed_by: str | None = None       # 印发机关
+    printed_on: _dt.date | None = None  # 印发日期 (default: the brief's date, when printed_by is set)
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,28 @@ def test_geometry_in_twips_and_style_fonts(built, name):
     assert document.styles["Normal"].font.size.pt == 16
     normal = document.styles["Normal"].paragraph_format
     assert normal.line_spacing.pt == pytest.approx(28.95, abs=0.01)
+
+
+def test_closing_block_with_cc_and_printing_office(workspace):
+    """GB/T 9704's 版记: 抄送 and 印发机关/印发日期 besides 报/送/发, in both files; keys in
+    Chinese too; an unknown key lists the valid ones."""
+    from conftest import run_cli
+    spec = ("title: 测试简报\nissuer: 上栗县发展和改革委员会\ndate: 2025-03-15\n"
+            "sections:\n  - section: health\nclosing:\n  报: [萍乡市发展和改革委员会]\n"
+            "  cc: [县人大常委会办公室, 县政协办公室]\n  印发机关: 上栗县发展和改革委员会办公室\n"
+            "  copies: 60\n")
+    (workspace / "briefs" / "c.yaml").write_text(spec, "utf-8")
+    result = run_cli("build", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    cells = [c.text for c in docx.Document(workspace / "out" / "c.docx").tables[-1].columns[0].cells]
+    assert cells == ["报：萍乡市发展和改革委员会。", "抄送：县人大常委会办公室，县政协办公室。",
+                     "上栗县发展和改革委员会办公室\t2025年3月15日印发", "（共印60份）"]
+    text = subprocess.run(["pdftotext", "-layout", str(workspace / "out" / "c.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    assert "抄送：县人大常委会办公室，县政协办公室。" in text
+    assert re.search(r"上栗县发展和改革委员会办公室 +2025年3月15日印发", text)
+    (workspace / "briefs" / "c.yaml").write_text(spec.replace("  cc:", "  抄 送:"), "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert ("error: briefs/c.yaml:8:3: closing.抄 送: unknown key '抄 送' (did you mean '抄送'?); "
+            "the keys are report (报), send (送), distribute (发), cc (抄送), printed_by (印发机关), "
+            "printed_on (印发日期), copies (共印)") in result.stderr

@@ -28,7 +28,12 @@ TOP_KEYS = {
 # Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
 NOT_YET: dict[str, str] = {}  # contract keys whose feature has not landed: none left
 CHART_KINDS = ("bar", "hbar", "line")
-CLOSING_KEYS = ("report", "send", "distribute", "copies")
+CLOSING_KEYS = ("report", "send", "distribute", "cc", "printed_by", "printed_on", "copies")
+# The same keys in the words of the 版记 itself
+CLOSING_ALIASES = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc",
+                   "印发机关": "printed_by", "印发日期": "printed_on", "共印": "copies", "份数": "copies"}
+CLOSING_HELP = ("report (报), send (送), distribute (发), cc (抄送), printed_by (印发机关), "
+                "printed_on (印发日期), copies (共印)")
 
 
 @dataclass
@@ -284,17 +289,17 @@ def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
 FIRST_DATE, LAST_DATE = _dt.date(1980, 1, 1), _dt.date(2099, 12, 31)
 
 
-def _date(c: _Checker, value) -> _dt.date | None:
+def _date(c: _Checker, value, path=("date",)) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if not isinstance(value, _dt.date):
         try:
             value = _dt.date.fromisoformat(str(value))
         except ValueError:
-            c.fail(("date",), f"date '{value}' is not a date; write it as 2025-03-15")
+            c.fail(path, f"date '{value}' is not a date; write it as 2025-03-15")
             return None
     if not FIRST_DATE <= value <= LAST_DATE:
-        c.fail(("date",), f"date '{value}' is outside {FIRST_DATE.year}–{LAST_DATE.year}; "
+        c.fail(path, f"date '{value}' is outside {FIRST_DATE.year}–{LAST_DATE.year}; "
                "check the year")
         return None
     return value
@@ -302,16 +307,32 @@ def _date(c: _Checker, value) -> _dt.date | None:
 
 def _closing(c: _Checker, value) -> Closing | None:
     if not isinstance(value, dict):
-        c.fail(("closing",), f"closing is a mapping with report/send/distribute/copies, got {_kind(value)}")
+        c.fail(("closing",), f"closing is a mapping with the keys {CLOSING_HELP}, got {_kind(value)}")
         return None
-    c.unknown_keys(value, CLOSING_KEYS, ("closing",))
-    lists = {k: tuple(t for t, _ in c.text_list(value[k], ("closing", k)))
-             for k in ("report", "send", "distribute") if value.get(k) is not None}
-    copies = value.get("copies")
+    given = {}  # canonical key -> the key as written (for locations)
+    for key in value:
+        canonical = CLOSING_ALIASES.get(key, key)
+        if canonical not in CLOSING_KEYS:
+            c.fail(("closing", key), f"unknown key '{key}'"
+                   + did_you_mean(key, (*CLOSING_KEYS, *CLOSING_ALIASES))
+                   + f"; the keys are {CLOSING_HELP}", at_key=True)
+        elif canonical in given:
+            c.fail(("closing", key), f"'{key}' and '{given[canonical]}' say the same; keep one",
+                   at_key=True)
+        else:
+            given[canonical] = key
+    lists = {k: tuple(t for t, _ in c.text_list(value[given[k]], ("closing", given[k])))
+             for k in ("report", "send", "distribute", "cc")
+             if k in given and value[given[k]] is not None}
+    copies = value.get(given.get("copies", "copies"))
     if copies is not None and (isinstance(copies, bool) or not isinstance(copies, int) or copies < 1):
-        c.fail(("closing", "copies"), "copies must be a whole number (共印60份: copies: 60)")
+        c.fail(("closing", given["copies"]), "copies must be a whole number (共印60份: copies: 60)")
         copies = None
-    return Closing(copies=copies, **lists)
+    printed_by = c.text(value, ("closing", given["printed_by"])) if "printed_by" in given else None
+    printed_on = None
+    if "printed_on" in given and value[given["printed_on"]] is not None:
+        printed_on = _date(c, value[given["printed_on"]], ("closing", given["printed_on"]))
+    return Closing(copies=copies, printed_by=printed_by, printed_on=printed_on, **lists)
 
 
 def _entries(c: _Checker, value) -> list[Entry]:

@@ -35,6 +35,27 @@ def chinese_date(date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
+@dataclass(frozen=True)
+class ClosingLine:
+    """One line of the 版记: text at the left, and text at the right where there is some."""
+    left: str
+    right: str = ""
+
+
+def closing_lines(closing, date) -> list[ClosingLine]:
+    """The 版记's lines, in the order of GB/T 9704 and of a 简报's 报尾: 报, 送, 发, 抄送, then
+    the 印发机关 with its date (…印发), then the number of copies."""
+    lines = [ClosingLine(f"{label}：{'，'.join(names)}。")
+             for label, names in (("报", closing.report), ("送", closing.send),
+                                  ("发", closing.distribute), ("抄送", closing.cc)) if names]
+    if closing.printed_by or closing.printed_on:
+        lines.append(ClosingLine(closing.printed_by or "",
+                                 f"{chinese_date(closing.printed_on or date)}印发"))
+    if closing.copies:
+        lines.append(ClosingLine("", f"（共印{closing.copies}份）"))
+    return lines
+
+
 def table_column_widths(block, theme) -> list[float]:
     """Column widths in pt, the same in both writers, from the measured text of the cells (in
     characters of the table text, half for digits and Latin letters): every column at least as

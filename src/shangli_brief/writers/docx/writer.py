@@ -16,7 +16,8 @@ from ... import model
 from ...errors import BuildError, InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date, contents_titles,
+from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date, closing_lines,
+               contents_titles,
                heading_style, panel_columns, panel_label, table_column_widths,
                title_text)
 from . import ooxml
@@ -240,10 +241,7 @@ class DocxWriter:
         if c is None or self.doc.layout != "bulletin":
             return
         t = self.theme
-        lines = [f"{label}：{'，'.join(names)}。" for label, names in
-                 (("报", c.report), ("送", c.send), ("发", c.distribute)) if names]
-        if c.copies:
-            lines.append(f"（共印{c.copies}份）")
+        lines = closing_lines(c, self.doc.date)
         table = self.document.add_table(rows=len(lines), cols=1)
         self._fix_widths(table, [t.text_width])
         row_height = t.style("closing").leading
@@ -257,17 +255,22 @@ class DocxWriter:
                                          "bottom": (rules.get("outer_pt", 1), rule),
                                          "insideH": (rules.get("inner_pt", 0.7), rule)})
         size = Pt(t.style("closing").size)
-        for row, text in zip(table.rows, lines):
+        for row, line in zip(table.rows, lines):
             ooxml.cant_split(row)
             cell = row.cells[0]
             cell.width = Pt(t.text_width)
             p = cell.paragraphs[0]
             self.apply(p, "closing")
-            ooxml.text_run(p, text)
             p.paragraph_format.left_indent = size
             p.paragraph_format.right_indent = size
-            if text.startswith("（共印"):
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if line.left and line.right:  # 印发机关, a right tab, 印发日期
+                p.paragraph_format.tab_stops.add_tab_stop(Pt(t.text_width) - 2 * size,
+                                                          WD_TAB_ALIGNMENT.RIGHT)
+                ooxml.text_run(p, f"{line.left}\t{line.right}")
+            else:
+                ooxml.text_run(p, line.left or line.right)
+                if not line.left:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # A floating table is anchored to the paragraph after it; a document ends with one anyway.
         self.apply(self.document.add_paragraph(), "closing")
 

@@ -14,7 +14,7 @@ from ... import model
 from ...errors import BuildError, Location
 from ...theme import HeadingNumberer, Theme
 from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
-               panel_columns, panel_label, table_column_widths, title_text)
+               closing_lines, panel_columns, panel_label, table_column_widths, title_text)
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -207,14 +207,27 @@ class PdfWriter:
         size = t.style("closing").size
         style = self.styles.paragraph["closing"].clone("closing_line", leftIndent=size,
                                                        rightIndent=size, spaceBefore=3, spaceAfter=3)
+        right = style.clone("closing_right", alignment=2)
         lines = []
-        for label, names in (("报", c.report), ("送", c.send), ("发", c.distribute)):
-            if names:
-                lines.append(self.para(f"{label}：{'，'.join(names)}。", style))
+        for line in closing_lines(c, self.doc.date):
+            if line.left and line.right:  # 印发机关 at the left, its date at the right
+                plain = style.clone("closing_pair", leftIndent=0, rightIndent=0, spaceBefore=0,
+                                    spaceAfter=0)
+                pair = Table([[self.para(line.left, plain),
+                               self.para(line.right, plain.clone("closing_pair_right", alignment=2))]],
+                             colWidths=[t.text_width * 0.55, t.text_width * 0.45])
+                # the other lines' one-character indents and their space above and below
+                pair.setStyle(self._table_style([("LEFTPADDING", (0, 0), (0, 0), size),
+                                                 ("RIGHTPADDING", (0, 0), (0, 0), 0),
+                                                 ("LEFTPADDING", (1, 0), (1, 0), 0),
+                                                 ("RIGHTPADDING", (1, 0), (1, 0), size),
+                                                 ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+                lines.append(pair)
+            else:
+                lines.append(self.para(line.left or line.right, style if line.left else right))
         rule = lambda w: HRFlowable(width="100%", thickness=w, color=self.styles.color("rule"),  # noqa: E731
                                     spaceBefore=0, spaceAfter=0)
-        if c.copies:
-            lines.append(self.para(f"（共印{c.copies}份）", style.clone("copies", alignment=2)))
         # First and last rules 0.35 mm, the ones between 0.25 mm.
         block = [rule(rules.get("outer_pt", 1))]
         for i, line in enumerate(lines):
