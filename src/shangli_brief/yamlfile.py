@@ -123,8 +123,8 @@ def _loc(file: str, node) -> Location:
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
     if len(path) > MAX_DEPTH:
-        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; a spec needs "
-                         "a few levels: check the brackets and indentation", _loc(marked.file, node))
+        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; check the "
+                         "brackets and indentation", _loc(marked.file, node))
     if len(marked._values) > MAX_VALUES:
         raise InputError(f"more than {MAX_VALUES} values (aliases that expand too far?); "
                          "write the values out instead", _loc(marked.file, node))
