@@ -41,6 +41,7 @@ class Job:
     template_dirs: tuple[Path, ...] = ()
     allow: tuple[Path, ...] = ()
     options: WriteOptions = WriteOptions()
+    settings: tuple = ()  # --set KEY=VALUE, applied to every spec
 
 
 _workspace: Workspace | None = None  # one per process
@@ -55,7 +56,7 @@ def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecR
     start = time.perf_counter()
     result = SpecResult(Path(path))
     try:
-        spec = load_spec(path)
+        spec = load_spec(path, job.settings)
         result.outputs = build(spec, Path(job.out_dir), job.formats, _workspace, job.options,
                                parallel, early)
     except ErrorList as e:

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help="a folder of templates searched before the workspace's and the built-in ones")
+    b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                   help="this run's value of a top-level key, over the spec's: title, subtitle, "
+                        "issue, date, period, compare, issuer, draft (e.g. --set issue=9)")
     b.add_argument("--allow", action="append", default=[], metavar="DIR",
                    help="also read data, themes and reference files from DIR (files a spec names "
                         "outside its workspace are refused otherwise)")
@@ -200,7 +203,9 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args) -> int:
+    from .spec.schema import parse_settings
     formats = _formats(args.format)
+    settings = parse_settings(args.settings)
     paths = _spec_paths(args.specs)
     _refuse_same_names(paths)
     if args.jobs < 0:
@@ -214,7 +219,7 @@ def cmd_build(args) -> int:
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None
     results, failed = [], []
     job = batch.Job(out_dir, formats, tuple(map(user_path, args.templates)),
-                    tuple(map(user_path, args.allow)), WriteOptions(duplex=args.duplex))
+                    tuple(map(user_path, args.allow)), WriteOptions(duplex=args.duplex), settings)
     batch.stop_on_signals()
     for result in batch.run(paths, job, jobs, early):
         results.append(result)

@@ -43,6 +43,8 @@ class BriefError(Exception):
         self.key = key
 
     def __str__(self) -> str:
+        if self.location is not None and self.location.file == "--set" and self.key:
+            return f"--set {self.key}: {self.message}"  # a value given on the command line
         parts = []
         if self.location is not None:
             parts.append(str(self.location))

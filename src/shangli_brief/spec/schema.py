@@ -190,19 +190,52 @@ def _kind(value) -> str:
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def load_spec(path: str | Path) -> Spec:
-    """The validated spec, or an ErrorList of every problem found."""
-    spec, errors = read_spec(path)
+# Top-level keys a run may set on the command line (build --set KEY=VALUE)
+SETTABLE = ("title", "subtitle", "issue", "date", "period", "compare", "issuer", "draft")
+SET_OPTION = "--set"  # the Location.file of a value given with --set
+
+
+def parse_settings(items) -> tuple[tuple[str, object], ...]:
+    """`--set KEY=VALUE` options as (key, value) pairs, the value read as YAML reads it (9 is a
+    number, true a yes, 2025-06-30 a date); a wrong key or form is one error naming the option."""
+    import yaml
+    out = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError(f"--set takes KEY=VALUE (for example --set issue=9), got '{item}'")
+        if key not in SETTABLE:
+            raise InputError(f"unknown key '{key}'" + did_you_mean(key, SETTABLE)
+                             + f"; --set takes {', '.join(SETTABLE)}", Location(SET_OPTION), key)
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            value = text
+        if isinstance(value, (dict, list)):
+            value = text  # a title such as [草稿] stays text
+        out.append((key, value))
+    return tuple(out)
+
+
+def load_spec(path: str | Path, settings=()) -> Spec:
+    """The validated spec, or an ErrorList of every problem found. `settings`: --set values,
+    validated like the file's own."""
+    spec, errors = read_spec(path, settings)
     if errors:
         raise ErrorList(errors)
     return spec
 
 
-def read_spec(path: str | Path) -> tuple[Spec, list[InputError]]:
+def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
     """The spec as far as it is valid, and the problems found: `check` goes on with the valid
     part to find problems in section names and indicators too."""
     path = Path(path)
     marked = load_yaml(path, "spec")
+    if settings and isinstance(marked.data, dict):
+        for key, value in settings:  # this run's values win over the file's
+            marked.data[key] = value
+            marked._values[(key,)] = marked._keys[(key,)] = Location(SET_OPTION)
     c = _Checker(marked)
     data = marked.data
     if data is None:
