@@ -132,7 +132,7 @@ def test_conflicting_update_is_rejected_with_file_and_row(workspace):
                         "data: [data/update.csv]\n")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "error: data/update.csv:2: indicators[0].values[0]: 'health.staff_rewarded' already has "
+        "error: data/update.csv:2: 'health.staff_rewarded' already has "  # the row, in CSV terms
         "2021-2025 = 473 (exact, from 001_785c74f41207e478.txt); this file says 480 (exact): to "
         "replace it, say replace: true (a 'replace' column of yes in a spreadsheet)"]
     indicators = run_cli("indicators", "--json", cwd=workspace)

@@ -277,7 +277,7 @@ class Progress:
 def cmd_check(args) -> int:
     from .build import Workspace, check_spec, glyph_warnings, typed_figure_warnings
     workspace = Workspace(tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)))
-    problems = 0
+    problems = warnings = 0
     seen: set[str] = set()
     for path in _spec_paths(args.specs):
         for err in check_spec(path, workspace):
@@ -288,11 +288,12 @@ def cmd_check(args) -> int:
         for warning in typed_figure_warnings(path, workspace) + glyph_warnings(path, workspace):
             if warning not in seen:
                 seen.add(warning)
+                warnings += 1
                 print(f"warning: {warning}", file=sys.stderr)
     if problems:
         print(f"{problems} problem(s) found", file=sys.stderr)
         return 2
-    print("ok: no problems found")
+    print(f"ok: no errors; {warnings} warning(s) above" if warnings else "ok: no problems found")
     return 0
 
 

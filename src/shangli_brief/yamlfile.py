@@ -139,6 +139,10 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
+                if isinstance(key_node, yaml.MappingNode):  # {{ … }} read as YAML's {…}
+                    raise InputError("text with {{ … }} must be in quotes, or YAML reads the braces "
+                                     "as a mapping: write \"{{ value('…') }}\" (or use text: |)",
+                                     _loc(marked.file, node))
                 raise InputError("mapping keys must be plain words", _loc(marked.file, key_node))
             key = str(key)
             if key in out:

@@ -170,7 +170,14 @@ class _Reader:
         self.doc, self.errors = doc, errors
 
     def fail(self, path, message):
-        self.errors.append(InputError(message, self.doc.where(path), key_path_text(path)))
+        self.errors.append(InputError(message, self.doc.where(path), self.key(path)))
+
+    def key(self, path) -> str | None:
+        """The key path in a YAML file; in a spreadsheet (a row per value) the column, if any."""
+        if self.doc.file.lower().endswith((".csv", ".xlsx")):
+            last = path[-1] if path else None
+            return last if isinstance(last, str) and last not in ("values", "indicators") else None
+        return key_path_text(path)
 
     def text(self, data: dict, path, key, required=True):
         value = data.get(key)

@@ -23,7 +23,7 @@ from .sandbox import BudgetedSandbox, BudgetExceeded, consume, section_budget
 BUILTIN_TEMPLATES = Path(str(resources.files("shangli_brief").joinpath("templates")))
 SECTION_SUFFIX = ".md.j2"
 # Digits allowed in template prose because they are names, not figures.
-DIGIT_ALLOW = re.compile(r"5G|4050|[A-Z]+\d|\d+[A-Z]+")
+DIGIT_ALLOW = re.compile(r"5G|4050|[A-Z]+\d|\d+[A-Z]+|(?<!\d)(?:19|20)\d\d(?!\d)")  # and years
 
 
 @dataclass(frozen=True)

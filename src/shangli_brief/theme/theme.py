@@ -23,7 +23,13 @@ def size_pt(value) -> float:
     if text in SIZE_NAMES:
         return float(SIZE_NAMES[text])
     if text.endswith("pt"):
-        return float(text[:-2])
+        text = text[:-2].strip()
+    try:  # '16' and '16pt' as well as 16: a size quoted in the theme file is still a size
+        size = float(text)
+    except ValueError:
+        size = None
+    if size is not None and 0 < size < 200:
+        return size
     raise ValueError(f"size '{value}' is not a number of points or a size name like 三号")
 
 

@@ -1,0 +1,52 @@
+"""Messages as a clerk meets them (issue 13's list)."""
+from __future__ import annotations
+
+from conftest import run_cli
+
+
+def test_unquoted_braces_get_a_hint_on_their_own_line(workspace):
+    (workspace / "briefs" / "b.yaml").write_text(
+        "title: 测试\nsections:\n  - text: {{ value('fireworks.output') }}\n", "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: briefs/b.yaml:3:11: text with {{ … }} must be in quotes, or YAML reads the braces "
+        "as a mapping: write \"{{ value('…') }}\" (or use text: |)")
+
+
+def test_a_csv_conflict_names_the_row_not_a_yaml_path(workspace):
+    (workspace / "data").mkdir()
+    (workspace / "data" / "u.csv").write_text(
+        "id,period,value,source\nfireworks.cluster_output,2024,999,x\n", "utf-8")
+    (workspace / "briefs" / "b.yaml").write_text(
+        "title: 测试\ndata: [data/u.csv]\nsections:\n  - section: health\n", "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert result.stderr.startswith("error: data/u.csv:2: 'fireworks.cluster_output' already has 2024")
+    assert "indicators[" not in result.stderr
+
+
+def test_years_are_not_typed_figures_and_ok_mentions_warnings(workspace):
+    (workspace / "briefs" / "b.yaml").write_text(
+        "title: 测试\nsections:\n  - text: 2026年，全县继续推进。\n  - text: 全县有12个乡镇。\n", "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert result.returncode == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "'12' is typed into the text" in warnings[0]
+    assert result.stdout.strip() == "ok: no errors; 1 warning(s) above"
+
+
+def test_a_quoted_size_in_a_theme_is_a_size(workspace):
+    (workspace / "themes").mkdir()
+    (workspace / "themes" / "t.yaml").write_text("styles:\n  body: {size: '16'}\n", "utf-8")
+    (workspace / "briefs" / "b.yaml").write_text(
+        "title: 测试\ntheme: themes/t.yaml\nsections:\n  - section: health\n", "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+
+
+def test_closing_unknown_key_lists_the_keys(workspace):
+    (workspace / "briefs" / "b.yaml").write_text(
+        "title: 测试\nsections:\n  - section: health\nclosing:\n  抄报: [县委]\n", "utf-8")
+    result = run_cli("check", cwd=workspace)
+    assert result.returncode == 2
+    assert "the keys are report (报), send (送), distribute (发), cc (抄送)" in result.stderr
