@@ -50,3 +50,17 @@ def test_closing_unknown_key_lists_the_keys(workspace):
     result = run_cli("check", cwd=workspace)
     assert result.returncode == 2
     assert "the keys are report (报), send (送), distribute (发), cc (抄送)" in result.stderr
+
+
+def test_version_on_every_subcommand():
+    for command in ("build", "check", "indicators", "sections", "init", "fonts"):
+        result = run_cli(command, "--version")
+        assert result.returncode == 0 and result.stdout.startswith("shangli-brief "), command
+
+
+def test_fonts_prepare_is_silent_when_nothing_needs_converting():
+    """`make brief` runs it every time: fonts converted once, then not a line."""
+    run_cli("fonts", "--prepare")
+    result = run_cli("fonts", "--prepare")
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""

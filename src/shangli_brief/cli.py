@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
                         "`make brief` does this once")
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for command in sub.choices.values():  # `shangli-brief build --version` works too
+        command.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
     return p
 
 
@@ -144,15 +146,15 @@ def _run(args) -> int:
         print("error: out of memory; build fewer briefs at once (--jobs 1) or check the input "
               "files for runaway sizes", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as other command-line tools do.
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except OSError as e:  # the system refused something outside our files (a full disk, a
         # read-only home folder): say what and where
         where = f"{display_path(e.filename)}: " if getattr(e, "filename", None) else ""
         print(f"error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        # Output piped into `head` and the like: stop quietly, as other command-line tools do.
-        sys.stdout = open(os.devnull, "w")
-        return 0
 
 
 def _spec_paths(given: list[str]) -> list[Path]:
@@ -351,28 +353,42 @@ def cmd_sections(args) -> int:
 
 
 def cmd_fonts(args) -> int:
+    from . import fontconvert
     from .fonts import env_variable, resolve_role
-    from .fontconvert import cache_dir
     from .theme import load_theme
-    layouts = ("bulletin", "report") if args.prepare else (args.layout,)
+    if args.prepare:
+        return _prepare_fonts(fontconvert, resolve_role)
+    theme = load_theme(args.layout)
     missing = 0
-    for layout in layouts:
-        theme = load_theme(layout)
-        if args.prepare:
-            print(f"preparing the fonts of the {layout} theme (a conversion takes about 20 s, once)",
-                  file=sys.stderr)
-        print(f"font roles of the {layout} theme:")
-        for name, role in theme.fonts.items():
+    print(f"font roles of the {args.layout} theme:")
+    for name, role in theme.fonts.items():
+        try:
+            found = resolve_role(role)
+            pdf = f"{found.family}  [{found.reason}]\n{'':10}file: {found.file}" + (
+                f" (face {found.index})" if found.index else "")
+        except BriefError as e:
+            missing += 1
+            pdf = f"MISSING: {e.message}"
+        print(f"  {name:6}  DOCX asks for {role.docx}; PDF embeds {pdf}")
+    print(f"override a role with {env_variable('ROLE')}=/path/to/font.ttf; converted fonts are "
+          f"cached in {fontconvert.cache_dir()}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def _prepare_fonts(fontconvert, resolve_role) -> int:
+    """Convert what the themes need and is not cached yet; silent when everything is ready
+    (`make brief` runs this every time)."""
+    from .theme import load_theme
+    fontconvert.announce = lambda source: print(
+        f"converting {Path(source).name} to TrueType for the PDF (10–20 s, once)", file=sys.stderr)
+    missing = 0
+    for layout in ("bulletin", "report"):
+        for name, role in load_theme(layout).fonts.items():
             try:
-                found = resolve_role(role, prepare=args.prepare)
-                pdf = f"{found.family}  [{found.reason}]\n{'':10}file: {found.file}" + (
-                    f" (face {found.index})" if found.index else "")
+                resolve_role(role, prepare=True)
             except BriefError as e:
                 missing += 1
-                pdf = f"MISSING: {e.message}"
-            print(f"  {name:6}  DOCX asks for {role.docx}; PDF embeds {pdf}")
-    print(f"override a role with {env_variable('ROLE')}=/path/to/font.ttf; converted fonts are "
-          f"cached in {cache_dir()}", file=sys.stderr)
+                print(f"error: {layout} theme, role {name}: {e.message}", file=sys.stderr)
     return 1 if missing else 0
 
 

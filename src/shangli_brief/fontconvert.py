@@ -44,8 +44,14 @@ def briefing_charset() -> set[int]:
     return codes
 
 
+# Called with the source file before each conversion (the `fonts` command says what it waits for)
+announce = None
+
+
 def convert(source: str, index: int, target: Path) -> Path:
     """Subset face `index` of `source` and write it as a TrueType font at `target`."""
+    if announce is not None:
+        announce(source)
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
