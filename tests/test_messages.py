@@ -64,3 +64,17 @@ def test_fonts_prepare_is_silent_when_nothing_needs_converting():
     result = run_cli("fonts", "--prepare")
     assert result.returncode == 0
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_a_specs_files_go_to_its_workspaces_out_wherever_the_command_runs(tmp_path):
+    assert run_cli("init", tmp_path / "ws" / "我的简报").returncode == 0
+    result = run_cli("build", "我的简报/briefs/example.yaml", cwd=tmp_path / "ws")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ws" / "我的简报" / "out" / "example.pdf").exists()
+    assert not (tmp_path / "ws" / "out").exists()
+    assert "我的简报/out/example.pdf" in result.stdout
+    # inside briefs/, `build` builds that folder's specs, into the workspace's out/ too
+    (tmp_path / "ws" / "我的简报" / "out" / "example.pdf").unlink()
+    inside = run_cli("build", cwd=tmp_path / "ws" / "我的简报" / "briefs")
+    assert inside.returncode == 0, inside.stderr
+    assert (tmp_path / "ws" / "我的简报" / "out" / "example.pdf").exists()

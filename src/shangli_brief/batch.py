@@ -22,6 +22,7 @@ from .build import OutputFile, Workspace, build
 from .errors import BriefError, ErrorList
 from .portability import die_with_parent, process_context
 from .spec import load_spec
+from .spec.schema import out_folder
 from .writers import WriteOptions
 
 
@@ -36,7 +37,7 @@ class SpecResult:
 @dataclass(frozen=True)
 class Job:
     """What every worker needs to know, besides the spec."""
-    out_dir: Path
+    out_dir: Path | None  # None: each spec's workspace's out/
     formats: tuple[str, ...] | None
     template_dirs: tuple[Path, ...] = ()
     allow: tuple[Path, ...] = ()
@@ -57,7 +58,8 @@ def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecR
     result = SpecResult(Path(path))
     try:
         spec = load_spec(path, job.settings)
-        result.outputs = build(spec, Path(job.out_dir), job.formats, _workspace, job.options,
+        out_dir = Path(job.out_dir) if job.out_dir is not None else out_folder(path)
+        result.outputs = build(spec, out_dir, job.formats, _workspace, job.options,
                                parallel, early)
     except ErrorList as e:
         result.errors = [(str(err), err.exit_code, _trace(err)) for err in e.errors]

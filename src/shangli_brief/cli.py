@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Build brief specs into out/NAME.docx and out/NAME.pdf "
                                    "(NAME: the spec file's name without .yaml).")
     b.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
-    b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    b.add_argument("--out", metavar="DIR",
+                   help="output folder (default: the out/ folder of each spec's workspace)")
     b.add_argument("--format", metavar="FORMATS",
                    help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
@@ -161,6 +162,8 @@ def _spec_paths(given: list[str]) -> list[Path]:
     if given:
         return [user_path(p) for p in given]
     found = sorted(Path("briefs").glob("*.yaml"))
+    if not found and Path.cwd().name == "briefs":  # run inside briefs/: that folder's specs
+        found = sorted(Path(".").glob("*.yaml"))
     if not found:
         raise InputError("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
                          "or name a spec file")
@@ -181,9 +184,10 @@ def _early_pdf_process(paths, formats, args):
 def _refuse_same_names(paths: list[Path]) -> None:
     """Two specs of one name would write the same out/NAME files: refused before anything is
     built. Names are compared as Windows and macOS compare them, regardless of case."""
-    seen: dict[str, Path] = {}
+    from .spec.schema import out_folder
+    seen: dict[tuple, Path] = {}
     for path in paths:
-        key = path.stem.casefold()
+        key = (os.path.realpath(out_folder(path)), path.stem.casefold())
         if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
             raise InputError(f"{seen[key]} and {path} would both write out/{path.stem}.*; rename "
                              "one, or build them one at a time with different --out folders")
@@ -215,7 +219,7 @@ def cmd_build(args) -> int:
     early = _early_pdf_process(paths, formats, args)
     from . import batch
     from .writers import WriteOptions
-    out_dir = user_path(args.out)
+    out_dir = user_path(args.out) if args.out else None
     # never more workers than specs, nor (by default) than cores
     jobs = min(args.jobs or os.cpu_count() or 1, len(paths))
     progress = Progress(len(paths)) if len(paths) > 1 and sys.stderr.isatty() else None

@@ -110,13 +110,7 @@ class Spec:
 
     @property
     def workspace(self) -> Path:
-        """The folder that holds `briefs/`, `templates/` and data files: the nearest ancestor of
-        the spec with a `templates/` or `briefs/` folder, else the spec's own folder."""
-        folder = self.path.resolve().parent
-        for candidate in (folder, *folder.parents):
-            if (candidate / "templates").is_dir() or (candidate / "briefs").is_dir():
-                return candidate
-        return folder
+        return workspace_of(self.path)
 
     def path_in_workspace(self, path: str) -> Path:
         """Paths in a spec (data, templates, theme) are relative to the workspace; written with
@@ -188,6 +182,28 @@ def _kind(value) -> str:
         return "nothing"
     return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
             dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def workspace_of(spec_path) -> Path:
+    """The folder that holds `briefs/`, `templates/` and data files: the nearest ancestor of
+    the spec with a `templates/` or `briefs/` folder, else the spec's own folder."""
+    folder = Path(spec_path).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "templates").is_dir() or (candidate / "briefs").is_dir():
+            return candidate
+    return folder
+
+
+def out_folder(spec_path) -> Path:
+    """Where a spec's files go without --out: its workspace's out/, wherever the command runs
+    (shown relative to the current folder when under it)."""
+    import os
+    workspace = workspace_of(spec_path)
+    try:
+        relative = os.path.relpath(workspace / "out")
+    except ValueError:  # another drive (Windows)
+        return workspace / "out"
+    return Path(relative) if not relative.startswith("..") else workspace / "out"
 
 
 # Top-level keys a run may set on the command line (build --set KEY=VALUE)
