@@ -78,3 +78,21 @@ def test_a_specs_files_go_to_its_workspaces_out_wherever_the_command_runs(tmp_pa
     inside = run_cli("build", cwd=tmp_path / "ws" / "我的简报" / "briefs")
     assert inside.returncode == 0, inside.stderr
     assert (tmp_path / "ws" / "我的简报" / "out" / "example.pdf").exists()
+
+
+def test_indicators_and_sections_for_a_spec(tmp_path):
+    """indicators --spec shows the values that brief will use, an updated one with its file and
+    row; sections --spec shows the workspace's own template."""
+    assert run_cli("init", tmp_path / "ws").returncode == 0
+    (tmp_path / "ws" / "data" / "2025-update.csv").write_text(
+        "id,period,value,qualifier,source,section,replace\n"
+        "fireworks.mechanization_rate,2025,85,超,县应急管理局,年报,是\n", "utf-8")
+    listed = run_cli("indicators", "--spec", "briefs/example.yaml", "--category", "fireworks",
+                     cwd=tmp_path / "ws")
+    assert listed.returncode == 0, listed.stderr
+    line = next(x for x in listed.stdout.splitlines() if x.startswith("fireworks.mechanization_rate"))
+    assert line.endswith("2025年 超85% [data/2025-update.csv:2]")
+    plain = run_cli("indicators", "--category", "fireworks", cwd=tmp_path / "ws")
+    assert "2025年 超80%" in plain.stdout
+    sections = run_cli("sections", "--spec", "ws/briefs/example.yaml", cwd=tmp_path)
+    assert "template: ws/templates/sections/fireworks.md.j2 (your template)" in sections.stdout

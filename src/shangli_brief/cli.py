@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--category", metavar="C", help="only this category (e.g. fireworks)")
     i.add_argument("--period", metavar="P", help="only values of this period (e.g. 2024, 2021-2025)")
     i.add_argument("--facts", action="store_true", help="list the dated honours and events instead")
+    i.add_argument("--spec", metavar="SPEC", help="the values this brief will use: its data files "
+                                                  "merged, each value with where it comes from")
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     s = sub.add_parser("sections", help="list the narrative sections a spec can name",
@@ -75,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable JSON array")
     s.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help="a folder of templates searched before the workspace's and the built-in ones")
+    s.add_argument("--spec", metavar="SPEC", help="the sections as this brief sees them: its "
+                                                  "workspace's and its own template folders first")
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     n = sub.add_parser("init", help="write a small workspace to start from",
@@ -306,9 +310,15 @@ def cmd_check(args) -> int:
 def cmd_indicators(args) -> int:
     import json
     from .data import load_dataset
-    from .data.dataset import normalise_period
+    from .data.dataset import normalise_period, value_origin
     from .narrative import numbers
-    dataset = load_dataset()
+    if args.spec:
+        from .build import Workspace
+        from .spec import load_spec
+        spec = load_spec(user_path(args.spec))
+        dataset = Workspace().dataset(spec)
+    else:
+        dataset = load_dataset()
     period = normalise_period(args.period) if args.period else None
     if args.period and period is None:
         raise InputError(f"--period takes a year like 2024 or a span like 2021-2025, got '{args.period}'")
@@ -331,6 +341,7 @@ def cmd_indicators(args) -> int:
         ind = dataset.get(row["id"])
         values = "；".join(f"{numbers.period_label(v.period)} {numbers.quantity(v.value, ind.unit, v.qualifier)}"
                           + ("（推算）" if v.derived else "")
+                          + (f" [{value_origin(v)}]" if args.spec and value_origin(v) != "built-in" else "")
                           for v in ind.values if not period or v.period == period)
         print(f"{row['id']:42} {row['name']}：{values}")
     print(f"{len(rows)} indicators; `--json` for sources and sections, `--facts` for honours and events",
@@ -341,7 +352,12 @@ def cmd_indicators(args) -> int:
 def cmd_sections(args) -> int:
     import json
     from .narrative.templates import SectionCatalogue, make_environment
-    catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(map(user_path, args.templates))))
+    if args.spec:
+        from .build import Workspace
+        from .spec import load_spec
+        catalogue = Workspace(tuple(map(user_path, args.templates))).catalogue(load_spec(user_path(args.spec)))
+    else:
+        catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(map(user_path, args.templates))))
     from .errors import display_path
     rows = [{"name": s.name, "title": s.title, "indicators": list(s.indicators),
              "template": display_path(s.template)} for s in catalogue.sections().values()]

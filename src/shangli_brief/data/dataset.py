@@ -114,7 +114,15 @@ def _value_json(v: Value) -> dict:
         out["formula"] = v.formula
     if v.note:
         out["note"] = v.note
+    out["defined_in"] = value_origin(v)
     return out
+
+
+def value_origin(v: Value) -> str:
+    """Where a value comes from: "built-in", or the data file and row (data/update.csv:2)."""
+    if v.origin is None or v.origin.file == BUILTIN_NAME:
+        return "built-in"
+    return f"{display_path(v.origin.file)}:{v.origin.line}" if v.origin.line else display_path(v.origin.file)
 
 
 def period_sort_key(period: str) -> tuple[int, int]:
@@ -135,11 +143,14 @@ def normalise_period(raw) -> str | None:
     return text
 
 
+BUILTIN_NAME = "<built-in dataset>"
+
+
 def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset:
     """The built-in dataset, with each extra data file merged over it in order.
     `extra_files` pairs a path with where it was named (for 'not found' errors)."""
     text = resources.files(__package__).joinpath("indicators.yaml").read_text("utf-8")
-    builtin = parse_yaml(text, "<built-in dataset>")
+    builtin = parse_yaml(text, BUILTIN_NAME)
     dataset = Dataset({}, [], {}, {})
     errors: list[InputError] = []
     _merge(dataset, builtin, errors, builtin=True)
