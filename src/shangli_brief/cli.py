@@ -333,7 +333,7 @@ def cmd_indicators(args) -> int:
             for f in facts:
                 print(f"{f.id:36} {f.period:10} {f.text}  [{f.source} / {f.section}]")
         return 0
-    rows = dataset.to_json(args.category, period)
+    rows = dataset.to_json(args.category, period, origins=bool(args.spec))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

@@ -90,7 +90,10 @@ class Dataset:
     def unknown(self, indicator_id: str) -> str:
         return f"unknown indicator '{indicator_id}'" + did_you_mean(indicator_id, self.indicators)
 
-    def to_json(self, category: str | None = None, period: str | None = None) -> list[dict]:
+    def to_json(self, category: str | None = None, period: str | None = None,
+                origins: bool = False) -> list[dict]:
+        """The contract's JSON (brief-spec.md); `origins`: values from a data file also say
+        which file and row (defined_in)."""
         out = []
         for ind in self.indicators.values():
             if category and ind.category != category:
@@ -100,7 +103,9 @@ class Dataset:
                 continue
             out.append({
                 "id": ind.id, "name": ind.name, "unit": ind.unit, "category": ind.category,
-                "values": [_value_json(v) for v in values],
+                "values": [_value_json(v) | ({"defined_in": value_origin(v)} if origins and
+                                              value_origin(v) != "built-in" else {})
+                           for v in values],
             })
         return out
 
@@ -114,7 +119,6 @@ def _value_json(v: Value) -> dict:
         out["formula"] = v.formula
     if v.note:
         out["note"] = v.note
-    out["defined_in"] = value_origin(v)
     return out
 
 
