@@ -52,6 +52,22 @@ def _parser() -> argparse.ArgumentParser:
                         "附件) starts on a right-hand page")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    w = sub.add_parser("watch", help="build, then rebuild on every save",
+                       description="Build the specs, then rebuild a brief within a moment of a "
+                                   "save to its spec, a template, its theme, reference Word file "
+                                   "or data files. Ctrl-C stops.")
+    w.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    w.add_argument("--out", metavar="DIR", help="output folder (default: each workspace's out/)")
+    w.add_argument("--format", metavar="FORMATS", help="comma-separated formats, docx,pdf")
+    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                   help="this run's value of a top-level key, as for build")
+    w.add_argument("--templates", action="append", default=[], metavar="DIR",
+                   help="a folder of templates searched before the workspace's and the built-in ones")
+    w.add_argument("--allow", action="append", default=[], metavar="DIR",
+                   help="also read data, themes and reference files from DIR")
+    w.add_argument("--print", action="store_true", dest="duplex", help="as for build")
+    w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
                        description="Report every problem in the specs, the section templates and "
                                    "the data, without writing anything.")
@@ -432,7 +448,22 @@ def cmd_init(args) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "build": cmd_build, "check": cmd_check, "indicators": cmd_indicators,
+def cmd_watch(args) -> int:
+    from . import watch
+    from .batch import Job
+    from .spec.schema import parse_settings
+    from .writers import WriteOptions
+    formats = _formats(args.format)
+    settings = parse_settings(args.settings)
+    paths = _spec_paths(args.specs)
+    _refuse_same_names(paths)
+    job = Job(user_path(args.out) if args.out else None, formats,
+              tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)),
+              WriteOptions(duplex=args.duplex), settings)
+    return watch.main_loop(paths, job)
+
+
+COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check, "indicators": cmd_indicators,
             "sections": cmd_sections, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,101 @@
+"""`shangli-brief watch`: build, then rebuild a brief whenever one of its inputs changes.
+
+Its inputs: the spec, the data files and theme it names, its reference Word file, and every file
+in the template folders it sees. Fonts, ReportLab and python-docx stay loaded between rebuilds,
+so a rebuild costs only the brief itself. Each rebuild publishes all its files together (as
+`build` does), so Ctrl-C at any moment leaves the earlier files whole; no helper process runs."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .batch import Job, build_one
+from .spec.schema import workspace_of
+
+
+def inputs_of(spec_path: Path, job: Job) -> tuple[set[Path], list[Path]]:
+    """The files a brief is made from, and the folders whose every file counts (templates)."""
+    from .errors import BriefError, ErrorList
+    from .spec import read_spec
+    files = {spec_path.resolve()}
+    workspace = workspace_of(spec_path)
+    folders = [workspace / "templates", *job.template_dirs]
+    try:
+        spec, _ = read_spec(spec_path, job.settings)
+    except (BriefError, ErrorList, OSError):
+        return files, folders  # a broken spec: its own changes are what matters
+    for path, _ in spec.data:
+        files.add(spec.path_in_workspace(path).resolve())
+    if spec.theme:
+        files.add(spec.path_in_workspace(spec.theme[0]).resolve())
+    if spec.reference_docx:
+        files.add(spec.path_in_workspace(spec.reference_docx[0]).resolve())
+    folders += [spec.path_in_workspace(p) for p, _ in spec.templates]
+    return files, [f.resolve() for f in folders]
+
+
+def _now() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def run(paths: list[Path], job: Job, report) -> int:
+    """Watch until interrupted; `report(line, error=False)` prints."""
+    from watchfiles import watch
+
+    def rebuild(path: Path) -> None:
+        if not path.exists():
+            report(f"{_now()} {path}: the spec is gone; watching for it to come back", True)
+            return
+        result = build_one(path, job)
+        for message, _, _ in result.errors:
+            report(f"error: {message}", True)
+        for out in result.outputs:
+            for warning in out.warnings:
+                report(f"warning: {warning}", True)
+        if result.outputs:
+            names = ", ".join(str(o.path) for o in result.outputs)
+            report(f"{_now()} built {path} in {result.seconds:.2f} s: {names}")
+        else:
+            report(f"{_now()} {path} not built; fix the error above and save again", True)
+
+    for path in paths:
+        rebuild(path)
+    watched = {path: inputs_of(path, job) for path in paths}
+    roots = sorted({str(workspace_of(p)) for p in paths} | {str(p.resolve().parent) for p in paths}
+                   | {str(f.parent) for files, _ in watched.values() for f in files if f.parent.exists()}
+                   | {str(d) for _, dirs in watched.values() for d in dirs if d.exists()})
+    report(f"watching {len(paths)} brief(s); save a spec, template, theme or data file to rebuild; "
+           "Ctrl-C stops")
+    outputs = {Path(job.out_dir).resolve()} if job.out_dir else set()
+    for changes in watch(*roots, debounce=50, step=20, raise_interrupt=False,
+                         watch_filter=lambda change, name: _relevant(name, outputs)):
+        changed = {Path(name).resolve() for _, name in changes}
+        for path in paths:
+            files, folders = watched[path]
+            if changed & files or any(folder in c.parents for c in changed for folder in folders):
+                rebuild(path)
+                watched[path] = inputs_of(path, job)  # the spec may name other files now
+    return 0
+
+
+def _relevant(name: str, outputs: set[Path]) -> bool:
+    """Our own output and temporary files never trigger a rebuild."""
+    path = Path(name)
+    if path.name.startswith(".") or path.suffix in (".part", ".old", ".pdf", ".docx"):
+        return False
+    if path.name == "manifest.json" or path.parent.name == "out":
+        return False
+    return not any(o in path.parents for o in outputs)
+
+
+def main_loop(paths, job) -> int:
+    def report(line: str, error: bool = False) -> None:
+        print(line, file=sys.stderr if error else sys.stdout, flush=True)
+    try:
+        return run(paths, job, report)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 0
+    finally:
+        sys.stdout.flush()

@@ -1,0 +1,78 @@
+"""`shangli-brief watch`: rebuilds within a second of a save, reports errors and keeps watching,
+stops at once on Ctrl-C with nothing half-written and no process left."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from conftest import run_cli
+
+EXE = Path(sys.executable).parent / "shangli-brief"
+
+
+class Watcher:
+    def __init__(self, cwd: Path):
+        self.process = subprocess.Popen([str(EXE), "watch"], cwd=cwd, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, after: int = 0, timeout: float = 20) -> float:
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if any(text in line for line in self.lines[after:]):
+                return time.monotonic() - start
+            time.sleep(0.02)
+        raise AssertionError(f"no '{text}' in {self.lines}")
+
+
+def test_watch_rebuilds_reports_and_stops(tmp_path):
+    assert run_cli("init", tmp_path / "ws").returncode == 0
+    ws = tmp_path / "ws"
+    spec = ws / "briefs" / "example.yaml"
+    watcher = Watcher(ws)
+    try:
+        watcher.wait_for("watching 1 brief")
+        mark = len(watcher.lines)
+        spec.write_text(spec.read_text("utf-8").replace("issue: 1", "issue: 7"), "utf-8")
+        waited = watcher.wait_for("built briefs/example.yaml", after=mark)
+        assert waited < 1.5  # within a second of the save (and the rebuild itself)
+        text = subprocess.run(["pdftotext", str(ws / "out" / "example.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        assert "第7期" in text
+        # a template error is shown and watching goes on
+        template = ws / "templates" / "sections" / "fireworks.md.j2"
+        good = template.read_text("utf-8")
+        mark = len(watcher.lines)
+        template.write_text(good.replace("{% endblock %}", "{{ value('fireworks.nosuch') }}\n{% endblock %}", 1),
+                            "utf-8")
+        watcher.wait_for("error: templates/sections/fireworks.md.j2", after=mark)
+        mark = len(watcher.lines)
+        template.write_text(good, "utf-8")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+        # a deleted spec is reported
+        mark = len(watcher.lines)
+        kept = spec.read_text("utf-8")
+        spec.unlink()
+        watcher.wait_for("the spec is gone", after=mark)
+        mark = len(watcher.lines)
+        spec.write_text(kept, "utf-8")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+    finally:
+        watcher.process.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        watcher.process.wait(10)
+        stopped = time.monotonic() - start
+    assert stopped < 2 and watcher.process.returncode == 0
+    assert not any("Traceback" in line for line in watcher.lines)
+    assert sorted(p.name for p in (ws / "out").iterdir()) == ["example.docx", "example.pdf", "manifest.json"]
+    children = subprocess.run(["pgrep", "-P", str(watcher.process.pid)], capture_output=True).stdout
+    assert not children
