@@ -172,6 +172,11 @@ def heading_style(block) -> str:
     return f"heading{min(block.level, 4)}"
 
 
+def source_note(sources) -> str:
+    """资料来源：《…》；《…》 — the line under every table, chart and key-figure panel."""
+    return "资料来源：" + "；".join(sources)
+
+
 def caption_mark(block) -> str:
     """图 for a chart, 表 for a table: the word before a caption's number."""
     return "图" if type(block).__name__ == "Chart" else "表"

@@ -18,8 +18,8 @@ from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
 from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date, closing_lines,
                contents_titles,
-               heading_style, panel_columns, panel_label, table_column_widths,
-               title_text)
+               heading_style, panel_columns, panel_label, source_note,
+               table_column_widths, title_text)
 from . import ooxml
 from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
@@ -317,7 +317,7 @@ class DocxWriter:
         return p
 
     def _source_line(self, sources: list[str]) -> None:
-        self.para("资料来源：" + "；".join(sources), "source_note")
+        self.para(source_note(sources), "source_note")
 
     def visit_Table(self, block: model.Table) -> None:
         t = self.theme

@@ -14,7 +14,8 @@ from ... import model
 from ...errors import BuildError, Location
 from ...theme import HeadingNumberer, Theme
 from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
-               closing_lines, panel_columns, panel_label, table_column_widths, title_text)
+               closing_lines, panel_columns, panel_label, source_note, table_column_widths,
+               title_text)
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -274,7 +275,7 @@ class PdfWriter:
         page; a longer table splits, its header repeated, the source line after its last row.
         Either way the caption needs itself, the header and a couple of rows on its page."""
         parts = ([self.para(caption, "caption")] if caption else [Spacer(1, 6)]) + [body]
-        parts.append(self.para("资料来源：" + "；".join(sources), "source_note"))
+        parts.append(self.para(source_note(sources), "source_note"))
         return [CondPageBreak(self.theme.line_pitch * 4), KeepTogether(parts)]
 
     def visit_Table(self, block: model.Table) -> list:
@@ -314,7 +315,7 @@ class PdfWriter:
         drawing.hAlign = "CENTER"
         # a chart's caption goes under it: the three are kept on one page
         return [KeepTogether([drawing, self.para(caption(block), "caption"),
-                              self.para("资料来源：" + "；".join(block.sources), "source_note")])]
+                              self.para(source_note(block.sources), "source_note")])]
 
     def _table_style(self, commands: list) -> TableStyle:
         # ReportLab sets a cell font even for cells holding paragraphs; without this it would be
