@@ -3,7 +3,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: brief test setup system-fonts system-test bench clean
+.PHONY: brief test lint setup system-fonts system-test bench clean
 
 brief: system-fonts $(STAMP)
 	$(VENV)/bin/shangli-brief fonts --prepare
@@ -12,6 +12,9 @@ brief: system-fonts $(STAMP)
 test: system-test $(STAMP)
 	$(VENV)/bin/shangli-brief fonts --prepare
 	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
 
 bench: system-fonts $(STAMP)
 	$(PY) -m pip install --quiet typst   # benchmark only: the compiler we compare with

@@ -51,7 +51,8 @@ def libreoffice(tmp: Path) -> None:
                for _ in range(3))
     profile = f"-env:UserInstallation=file://{tmp}/lo-profile"
     docx = tmp / "o" / "overview.docx"
-    timed([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)], tmp)  # warm-up
+    # warm-up
+    timed([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)], tmp)
     lo = min(timed([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)], tmp)
              for _ in range(3))
     print(f"overview brief: shangli-brief builds DOCX + PDF in {ours:.2f} s; LibreOffice converts the "

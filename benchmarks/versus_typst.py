@@ -67,8 +67,10 @@ def typst_source(spec: Path) -> tuple[str, list[str]]:
         '#set text(lang: "zh", region: "cn", size: 16pt, font: ("' + family["body"] + '",), '
         'top-edge: "ascender", bottom-edge: "descender")',
         '#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 12.95pt, spacing: 12.95pt)',
-        f'#show heading.where(level: 1): it => block(text(font: "{family["hei"]}", size: 16pt, weight: "regular", it.body))',
-        f'#show heading.where(level: 2): it => block(text(font: "{family["kai"]}", size: 16pt, weight: "regular", it.body))',
+        f'#show heading.where(level: 1): it => block(text(font: "{family["hei"]}", size: 16pt, '
+        'weight: "regular", it.body))',
+        f'#show heading.where(level: 2): it => block(text(font: "{family["kai"]}", size: 16pt, '
+        'weight: "regular", it.body))',
         f'#align(center)[#text(font: "{family["title"]}", size: 22pt, weight: "bold")[{text(doc.title)}]]',
     ]
     if doc.subtitle:

@@ -102,8 +102,8 @@ def test_fonts_found_by_name_in_a_windows_font_folder(windows_fonts, tmp_path):
     assert shown.returncode == 0, shown.stderr
     # the official 仿宋 from the Windows folder, found by its Chinese family name
     assert "body    DOCX asks for 仿宋_GB2312; PDF embeds 仿宋  [installed]" in shown.stdout
-    for file, (role, english, chinese) in WINDOWS_FACES.items():
-        line = next(l for l in shown.stdout.splitlines() if l.strip().startswith(role + " "))
+    for file, (role, _, _) in WINDOWS_FACES.items():
+        line = next(x for x in shown.stdout.splitlines() if x.strip().startswith(role + " "))
         assert "[installed]" in line, line
         assert str(windows_fonts / file) in shown.stdout
     # the title's 方正小标宋 is not on a stock Windows: the bold Song stand-in is SimSun

@@ -3,8 +3,9 @@
 For each role, in order: a file the user names (environment variable SHANGLI_BRIEF_FONT_<ROLE>,
 or `file:` in the theme); an installed official face by family name (SHANGLI_BRIEF_FONT_DIRS,
 then the system's fonts: see fontscan), such as a licensed 方正小标宋简体 or Windows' 仿宋; a CFF
-OpenType face (Noto CJK) converted to TrueType once and cached; then the plainer free faces. The DOCX embeds nothing: it asks for the official Windows
-names and recipients' Word/WPS resolves them."""
+OpenType face (FandolFang, Noto CJK) converted to TrueType once and cached; then the plainer free
+faces. The DOCX embeds nothing: it asks for the official Windows names and recipients' Word/WPS
+resolves them."""
 from __future__ import annotations
 
 import os

@@ -229,7 +229,8 @@ class _TableMaker:
                 series = [ChartSeries(numbers.period_label(periods[0]),
                                       [self._point(ind, v, drawn) for ind, v in zip(indicators, values)])]
             else:
-                series = [ChartSeries(numbers.period_label(p), [self._point(ind, ind.at(p), drawn) for ind in indicators])
+                series = [ChartSeries(numbers.period_label(p),
+                                      [self._point(ind, ind.at(p), drawn) for ind in indicators])
                           for p in periods]
             if entry.kind == "hbar":  # ranked: largest first
                 order = sorted(range(len(categories)), key=lambda i: -(series[0].points[i].value

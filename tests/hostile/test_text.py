@@ -72,7 +72,8 @@ def csv_spec(ws, content: str, ext: str = "csv"):
      "data/u.csv:2: source: a cell of 140000 characters (at most 2000); is the file damaged?"),
     ("id,period,value,source,name,unit\nfireworks.new_x,2025,1,x\x01y,名,个\n",
      "data/u.csv:2: source: control character U+0001 in the text"),
-    ("id,period,value,source,name,unit\nfireworks.new_x,2025,1,x,名\udcff字,个\n".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    ("id,period,value,source,name,unit\nfireworks.new_x,2025,1,x,名\udcff字,个\n"
+     .encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
      None),
     ("id,period,value,value,source\nfireworks.output,2025,1,2,x\n",
      "data/u.csv:1: column 'value' appears twice; keep one"),

@@ -63,7 +63,7 @@ def _body_lines(pdf_path, keep_spaces=False):
             for ch in page.chars:
                 if abs(ch["size"] - 16) < 0.5 and (keep_spaces or ch["text"].strip()):
                     rows.setdefault(round(ch["top"]), []).append(ch)
-            for top, chars in sorted(rows.items()):
+            for _, chars in sorted(rows.items()):
                 yield page.page_number, "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
 
 

@@ -96,7 +96,8 @@ def test_fonts_command_names_a_cjk_face_for_every_role():
     assert result.returncode == 0, result.stdout + result.stderr
     roles = [line for line in result.stdout.splitlines() if "PDF embeds" in line]
     assert len(roles) == 5
-    cjk = ("Noto Serif CJK", "Noto Sans CJK", "LXGW WenKai", "AR PL", "WenQuanYi", "方正", "仿宋", "黑体", "楷体", "宋体")
+    cjk = ("Noto Serif CJK", "Noto Sans CJK", "LXGW WenKai", "AR PL", "WenQuanYi", "Fandol", "方正", "仿宋",
+           "黑体", "楷体", "宋体")
     for line in roles:
         assert any(name in line for name in cjk), line
 
@@ -112,7 +113,8 @@ def test_a_font_file_named_by_the_user_wins(workspace):
         pytest.skip("fonts-wqy-zenhei not installed")
     env = {"SHANGLI_BRIEF_FONT_BODY": zenhei}
     shown = run_cli("fonts", env=env).stdout
-    assert "body    DOCX asks for 仿宋_GB2312; PDF embeds wqy-zenhei  [named by the user (SHANGLI_BRIEF_FONT_BODY)]" in shown
+    assert ("body    DOCX asks for 仿宋_GB2312; PDF embeds wqy-zenhei  "
+            "[named by the user (SHANGLI_BRIEF_FONT_BODY)]") in shown
     (workspace / "briefs" / "b.yaml").write_text("title: 字体\nsections:\n  - section: ecology\n", "utf-8")
     assert run_cli("build", "--format", "pdf", cwd=workspace, env=env).returncode == 0
     with pdfplumber.open(workspace / "out" / "b.pdf") as pdf:

@@ -219,7 +219,7 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
                                      doc.key_where((key,)), key))
     sources = data.get("sources") or {}
     if builtin:
-        for short, meta in sources.items():
+        for meta in sources.values():
             dataset.sources[meta["file"]] = meta
         dataset.categories.update(data.get("categories") or {})
     elif "categories" in data:

@@ -125,7 +125,8 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
         if key in data:
             check(data[key], list, (key,))
     if "heading_numbers" in data and isinstance(data["heading_numbers"], list) and len(data["heading_numbers"]) != 4:
-        fail(("heading_numbers",), "give four patterns, one per heading level, e.g. [\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]")
+        fail(("heading_numbers",), "give four patterns, one per heading level, e.g. "
+                                   "[\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]")
     for i, value in enumerate(data.get("chart_colors") or []):
         check(value, "color", ("chart_colors", i))
     for key in ("latin_font", "reference_docx"):
