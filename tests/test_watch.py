@@ -58,6 +58,22 @@ def test_watch_rebuilds_reports_and_stops(tmp_path):
         mark = len(watcher.lines)
         template.write_text(good, "utf-8")
         watcher.wait_for("built briefs/example.yaml", after=mark)
+        # a data file and the theme are read afresh
+        mark = len(watcher.lines)
+        (ws / "data" / "2025-update.csv").write_text(
+            "id,period,value,qualifier,source,section,replace\n"
+            "fireworks.mechanization_rate,2025,85,超,县应急管理局,年报,是\n", "utf-8")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+        text = subprocess.run(["pdftotext", str(ws / "out" / "example.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        assert "超85%" in text
+        theme = ws / "themes" / "office.yaml"
+        mark = len(watcher.lines)
+        theme.write_text(theme.read_text("utf-8").replace("上栗县发展改革工作简报", "上栗县测试简报"), "utf-8")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+        text = subprocess.run(["pdftotext", str(ws / "out" / "example.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        assert "上栗县测试简报" in text
         # a deleted spec is reported
         mark = len(watcher.lines)
         kept = spec.read_text("utf-8")

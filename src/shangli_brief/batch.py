@@ -48,6 +48,13 @@ class Job:
 _workspace: Workspace | None = None  # one per process
 
 
+def reset_workspace() -> None:
+    """Forget the loaded data, themes and templates (they changed on disk); fonts, ReportLab and
+    python-docx stay loaded."""
+    global _workspace
+    _workspace = None
+
+
 def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecResult:
     """Build one spec, never raising: problems come back in the result (worker processes cannot
     send our exceptions back with their locations). `early`: see build.build."""

@@ -103,7 +103,6 @@ class Workspace:
                               "reference Word file")
             if reference is not None:  # the spec's reference file wins over the theme's
                 theme.reference_docx = str(reference)
-                theme.name += f"+{reference}"
             self._themes[key] = theme
         return self._themes[key]
 

@@ -146,7 +146,7 @@ _figures: dict[tuple[int, str], tuple[Chart, Figure]] = {}
 
 
 def _figure_for(chart: Chart, theme: Theme) -> Figure:
-    key = (id(chart), theme.name)
+    key = (id(chart), theme.key)
     cached = _figures.get(key)
     if cached is None or cached[0] is not chart:
         if len(_figures) > 32:

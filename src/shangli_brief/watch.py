@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import batch
 from .batch import Job, build_one
 from .spec.schema import workspace_of
 
@@ -47,6 +48,7 @@ def run(paths: list[Path], job: Job, report) -> int:
         if not path.exists():
             report(f"{_now()} {path}: the spec is gone; watching for it to come back", True)
             return
+        batch.reset_workspace()  # data, theme and templates read afresh; fonts stay loaded
         result = build_one(path, job)
         for message, _, _ in result.errors:
             report(f"error: {message}", True)

@@ -1,6 +1,8 @@
 """Theme model and loading of the built-in themes (YAML package data)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,6 +81,10 @@ class Theme:
     def __init__(self, name: str, data: dict):
         self.name = name
         self.data = data
+        # What caches of derived things (PDF styles, charts) are keyed by: the theme's content,
+        # so an edited theme file (under `watch`) is never served from a stale cache.
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        self.key = f"{name}:{digest[:16]}"
         page = data["page"]
         self.page_width = page["width_mm"] * MM
         self.page_height = page["height_mm"] * MM

@@ -29,9 +29,9 @@ rl_config.useA85 = 0
 
 
 def styles_for(theme: Theme) -> PdfStyles:
-    if theme.name not in _styles_cache:
-        _styles_cache[theme.name] = PdfStyles(theme)
-    return _styles_cache[theme.name]
+    if theme.key not in _styles_cache:
+        _styles_cache[theme.key] = PdfStyles(theme)
+    return _styles_cache[theme.key]
 
 
 @contextmanager
