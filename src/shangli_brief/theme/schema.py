@@ -14,7 +14,7 @@ import re
 
 from ..errors import ErrorList, InputError, did_you_mean
 from ..yamlfile import MarkedYAML, key_path_text
-from .theme import SIZE_NAMES, size_pt
+from .sizes import SIZE_NAMES, size_pt
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ALIGNS = ("left", "center", "right", "justify")

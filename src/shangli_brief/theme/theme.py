@@ -10,30 +10,10 @@ from importlib import resources
 
 from ..errors import InputError, Location
 from ..yamlfile import parse_yaml
+from .schema import validate
+from .sizes import SIZE_NAMES, size_pt  # noqa: F401 - SIZE_NAMES is part of this module's interface
 
 MM = 72 / 25.4  # points per millimetre
-
-# Chinese size names (字号) in points.
-SIZE_NAMES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16,
-              "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
-
-
-def size_pt(value) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip()
-    if text in SIZE_NAMES:
-        return float(SIZE_NAMES[text])
-    if text.endswith("pt"):
-        text = text[:-2].strip()
-    try:  # '16' and '16pt' as well as 16: a size quoted in the theme file is still a size
-        size = float(text)
-    except ValueError:
-        size = None
-    if size is not None and 0 < size < 200:
-        return size
-    raise ValueError(f"size '{value}' is not a number of points or a size name like 三号")
-
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -173,7 +153,6 @@ def load_theme(layout: str, user_file: str | None = None, named_at=None) -> Them
     from pathlib import Path
 
     from ..yamlfile import load_yaml
-    from .schema import validate
     if not Path(user_file).is_file():
         raise InputError(f"theme file '{user_file}' not found; paths in a spec are relative to the "
                          "workspace (the folder holding briefs/)", named_at, "theme")
