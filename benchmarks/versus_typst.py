@@ -33,7 +33,7 @@ def typst_source(spec: Path) -> tuple[str, list[str]]:
     from shangli_brief import model
     from shangli_brief.build import Workspace
     from shangli_brief.fonts import resolve_theme_fonts
-    from shangli_brief.spec import load_spec
+    from shangli_brief.briefspec import load_spec
     from shangli_brief.theme import HeadingNumberer
     from shangli_brief.writers import caption
     workspace = Workspace()

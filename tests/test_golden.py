@@ -5,7 +5,7 @@ import pytest
 
 from shangli_brief.build import Workspace
 from shangli_brief.model import dump
-from shangli_brief.spec import load_spec
+from shangli_brief.briefspec import load_spec
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "spec.yaml").exists())
 

@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLES, run_cli
 from shangli_brief.batch import Job, build_one
 from shangli_brief.build import Workspace
 from shangli_brief.errors import BriefError, ErrorList
-from shangli_brief.spec import load_spec
+from shangli_brief.briefspec import load_spec
 
 
 def digests(folder: Path) -> dict:

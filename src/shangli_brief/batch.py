@@ -21,8 +21,8 @@ from pathlib import Path
 from .build import OutputFile, Workspace, build
 from .errors import BriefError, ErrorList
 from .portability import die_with_parent, process_context
-from .spec import load_spec
-from .spec.schema import out_folder
+from .briefspec import load_spec
+from .briefspec.schema import out_folder
 from .writers import WriteOptions
 
 

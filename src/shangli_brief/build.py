@@ -19,7 +19,7 @@ from .portability import can_fork
 from .forked import Child, warm_up_pdf, write_pdf
 from .publish import publish_all
 from .resolve import resolve
-from .spec import Spec, load_spec, read_spec
+from .briefspec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
 from .writers import WriteOptions, writer_for
 

@@ -204,7 +204,7 @@ def _early_pdf_process(paths, formats, args):
 def _refuse_same_names(paths: list[Path]) -> None:
     """Two specs of one name would write the same out/NAME files: refused before anything is
     built. Names are compared as Windows and macOS compare them, regardless of case."""
-    from .spec.schema import out_folder
+    from .briefspec.schema import out_folder
     seen: dict[tuple, Path] = {}
     for path in paths:
         key = (os.path.realpath(out_folder(path)), path.stem.casefold())
@@ -229,7 +229,7 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args) -> int:
-    from .spec.schema import parse_settings
+    from .briefspec.schema import parse_settings
     formats = _formats(args.format)
     settings = parse_settings(args.settings)
     paths = _spec_paths(args.specs)
@@ -330,7 +330,7 @@ def cmd_indicators(args) -> int:
     from .narrative import numbers
     if args.spec:
         from .build import Workspace
-        from .spec import load_spec
+        from .briefspec import load_spec
         spec = load_spec(user_path(args.spec))
         dataset = Workspace().dataset(spec)
     else:
@@ -370,7 +370,7 @@ def cmd_sections(args) -> int:
     from .narrative.templates import SectionCatalogue, make_environment
     if args.spec:
         from .build import Workspace
-        from .spec import load_spec
+        from .briefspec import load_spec
         catalogue = Workspace(tuple(map(user_path, args.templates))).catalogue(load_spec(user_path(args.spec)))
     else:
         catalogue = SectionCatalogue(make_environment(Path.cwd(), tuple(map(user_path, args.templates))))
@@ -451,7 +451,7 @@ def cmd_init(args) -> int:
 def cmd_watch(args) -> int:
     from . import watch
     from .batch import Job
-    from .spec.schema import parse_settings
+    from .briefspec.schema import parse_settings
     from .writers import WriteOptions
     formats = _formats(args.format)
     settings = parse_settings(args.settings)

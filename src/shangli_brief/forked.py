@@ -26,7 +26,7 @@ def warm_up_for_spec(spec_path, template_dirs=(), allow=()) -> None:
     any problem is left for the build itself to report."""
     try:
         from .confine import inside
-        from .spec import load_spec
+        from .briefspec import load_spec
         from .theme import load_theme
         spec = load_spec(spec_path)
         theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None

@@ -15,7 +15,7 @@ from .narrative.helpers import Helpers, record_citation
 from .narrative.markdown import to_blocks
 from .narrative.sandbox import brief_budget
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
-from .spec import (ChartEntry, FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry,
+from .briefspec import (ChartEntry, FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry,
                    TextEntry)
 
 
@@ -27,7 +27,7 @@ def default_period(dataset: Dataset) -> str:
 
 def build_date() -> _dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
-    from .spec.schema import FIRST_DATE, LAST_DATE
+    from .briefspec.schema import FIRST_DATE, LAST_DATE
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return _dt.date.today()

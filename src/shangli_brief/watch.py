@@ -12,13 +12,13 @@ from pathlib import Path
 
 from . import batch
 from .batch import Job, build_one
-from .spec.schema import workspace_of
+from .briefspec.schema import workspace_of
 
 
 def inputs_of(spec_path: Path, job: Job) -> tuple[set[Path], list[Path]]:
     """The files a brief is made from, and the folders whose every file counts (templates)."""
     from .errors import BriefError, ErrorList
-    from .spec import read_spec
+    from .briefspec import read_spec
     files = {spec_path.resolve()}
     workspace = workspace_of(spec_path)
     folders = [workspace / "templates", *job.template_dirs]

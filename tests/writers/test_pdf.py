@@ -9,7 +9,7 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from conftest import SAMPLES, needs
 from shangli_brief.build import Workspace
 from shangli_brief.fonts import fallback_faces, resolve_theme_fonts
-from shangli_brief.spec import load_spec
+from shangli_brief.briefspec import load_spec
 from shangli_brief.theme import load_theme
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

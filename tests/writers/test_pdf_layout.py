@@ -8,7 +8,7 @@ import pytest
 from shangli_brief.typography import LEFT_INK
 
 from conftest import ROOT, SAMPLES
-from shangli_brief.spec import load_spec
+from shangli_brief.briefspec import load_spec
 
 MM = 72 / 25.4
 BULLETINS = [n for n in SAMPLES if load_spec(ROOT / "briefs" / f"{n}.yaml").layout == "bulletin"]

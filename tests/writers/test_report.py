@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from conftest import ROOT, run_cli
 from shangli_brief.build import Workspace
 from shangli_brief.model import Chart, FigurePanel, Heading, Table
-from shangli_brief.spec import load_spec
+from shangli_brief.briefspec import load_spec
 
 HEADING = re.compile(r"^([一二三四五六七八九十]+、|附件)")
 
