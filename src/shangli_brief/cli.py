@@ -218,9 +218,11 @@ def _formats(text: str | None) -> tuple[str, ...] | None:
     if not text:
         return None
     formats = tuple(f.strip() for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("docx", "pdf")]
+    from .writers import FORMATS
+    bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(f"--format takes docx, pdf or docx,pdf; got '{text}'")
+        raise InputError(f"--format takes {', '.join(FORMATS)} or several joined by commas "
+                         f"({','.join(FORMATS)}); got '{text}'")
     return formats
 
 

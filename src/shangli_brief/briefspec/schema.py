@@ -12,10 +12,10 @@ from pathlib import Path
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..model import Closing
 from ..portability import user_path
+from ..writers import FORMATS  # the table of writers names the formats
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
 
 LAYOUTS = ("bulletin", "report")
-FORMATS = ("docx", "pdf")
 ENTRY_KINDS = ("section", "table", "chart", "figures", "text", "page_break")
 
 # Top-level keys of a spec, and whether each is required.
@@ -298,7 +298,8 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         formats = [f for f, _ in c.text_list(data["formats"], ("formats",))]
         for i, fmt in enumerate(formats):
             if fmt not in FORMATS:
-                c.fail(("formats", i), f"unknown format '{fmt}'; use docx and/or pdf" + did_you_mean(fmt, FORMATS))
+                c.fail(("formats", i), f"unknown format '{fmt}'; use {' and/or '.join(FORMATS)}"
+                       + did_you_mean(fmt, FORMATS))
         if not formats:
             c.fail(("formats",), "formats must name docx and/or pdf")
         spec.formats = tuple(f for f in FORMATS if f in formats)

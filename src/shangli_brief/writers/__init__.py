@@ -20,15 +20,16 @@ class WriteOptions:
 TABLE_PADDING = (3, 4, 5, 5)
 
 
+# The one table of formats: the spec schema, the command line and the manifest take their names
+# from here. Each module has write(document, theme, target, options) -> Written. Imported on
+# demand: a DOCX-only build never loads ReportLab, and the reverse.
+WRITERS = {"docx": "shangli_brief.writers.docx.writer", "pdf": "shangli_brief.writers.pdf.writer"}
+FORMATS = tuple(WRITERS)
+
+
 def writer_for(fmt: str):
-    # Imported on demand: a DOCX-only build never loads ReportLab, and the reverse.
-    if fmt == "docx":
-        from .docx.writer import write
-    elif fmt == "pdf":
-        from .pdf.writer import write
-    else:
-        raise KeyError(fmt)
-    return write
+    import importlib
+    return importlib.import_module(WRITERS[fmt]).write
 
 
 def chinese_date(date) -> str:
