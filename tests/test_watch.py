@@ -74,6 +74,20 @@ def test_watch_rebuilds_reports_and_stops(tmp_path):
         text = subprocess.run(["pdftotext", str(ws / "out" / "example.pdf"), "-"],
                               capture_output=True, text=True).stdout
         assert "上栗县测试简报" in text
+        # a reference Word file (a letterhead) is an input too
+        import docx
+        letterhead = docx.Document()
+        letterhead.sections[0].header.paragraphs[0].text = "上栗县信笺"
+        letterhead.save(ws / "letterhead.docx")
+        mark = len(watcher.lines)
+        spec.write_text(spec.read_text("utf-8") + "reference_docx: letterhead.docx\n", "utf-8")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+        mark = len(watcher.lines)
+        letterhead.sections[0].header.paragraphs[0].text = "上栗县人民政府信笺"
+        letterhead.save(ws / "letterhead.docx")
+        watcher.wait_for("built briefs/example.yaml", after=mark)
+        header = docx.Document(ws / "out" / "example.docx").sections[0].header.paragraphs[0].text
+        assert header == "上栗县人民政府信笺"
         # a deleted spec is reported
         mark = len(watcher.lines)
         kept = spec.read_text("utf-8")

@@ -84,9 +84,9 @@ def run(paths: list[Path], job: Job, report) -> int:
 def _relevant(name: str, outputs: set[Path]) -> bool:
     """Our own output and temporary files never trigger a rebuild."""
     path = Path(name)
-    if path.name.startswith(".") or path.suffix in (".part", ".old", ".pdf", ".docx"):
+    if path.name.startswith(".") or path.suffix in (".part", ".old"):
         return False
-    if path.name == "manifest.json" or path.parent.name == "out":
+    if path.parent.name == "out":  # a workspace's output folder (a letterhead elsewhere counts)
         return False
     return not any(o in path.parents for o in outputs)
 
