@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite asserts the English messages whatever the machine's locale; tests/test_i18n.py
+# asks for Chinese where it means to.
+os.environ["SHANGLI_BRIEF_LANG"] = "en"
 SAMPLES = sorted(p.stem for p in (ROOT / "briefs").glob("*.yaml"))
 
 

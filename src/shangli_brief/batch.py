@@ -24,6 +24,7 @@ from .portability import die_with_parent, process_context
 from .briefspec import load_spec
 from .briefspec.schema import out_folder
 from .writers import WriteOptions
+from .i18n import _
 
 
 @dataclass
@@ -73,10 +74,10 @@ def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecR
     except BriefError as e:
         result.errors = [(str(e), e.exit_code, _trace(e))]
     except MemoryError as e:
-        result.errors = [(f"{path}: out of memory while building this brief", 1, _trace(e))]
+        result.errors = [(_("{path}: out of memory while building this brief").format(path=path), 1, _trace(e))]
     except Exception as e:  # noqa: BLE001 - one spec's unexpected failure is reported with it
-        result.errors = [(f"{path}: internal error: {type(e).__name__}: {e}"[:400]
-                          + "; build it alone with --debug and report what it prints", 1, _trace(e))]
+        result.errors = [(_("{path}: internal error: {kind}: {e}").format(path=path, kind=type(e).__name__, e=e)[:400]
+                          + _("; build it alone with --debug and report what it prints"), 1, _trace(e))]
     finally:
         if early is not None:
             early.cancel()  # not used (a spec error, a DOCX-only brief): ended, never left
@@ -125,12 +126,12 @@ class Pool:
         from multiprocessing.connection import wait
         pending = deque(paths)
         try:
-            for _ in range(self.size):
+            for __ in range(self.size):
                 self._start()
             for conn in list(self.workers):
                 if pending:
                     self._give(conn, pending)
-            while any(path is not None for _, path in self.workers.values()):
+            while any(path is not None for __, path in self.workers.values()):
                 busy = {conn: state for conn, state in self.workers.items() if state[1] is not None}
                 ready = wait([*busy, *(state[0].sentinel for state in busy.values())])
                 for conn, (process, path) in list(busy.items()):
@@ -161,18 +162,20 @@ class Pool:
         del self.workers[conn]
         conn.close()
         code = process.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        return SpecResult(Path(path), errors=[(f"{path}: the process building this brief ended "
-                                               f"unexpectedly ({how}); the other briefs go on", 1, "")])
+        how = _("killed by signal {value}").format(
+            value=-code) if code is not None and code < 0 else _("exit status {code}").format(code=code)
+        return SpecResult(Path(path),
+            errors=[(_("{path}: the process building this brief ended unexpectedly ({how}); the other "
+                                                 "briefs go on").format(path=path, how=how), 1, "")])
 
     def stop(self) -> None:
         """End every worker: SIGTERM first (a worker publishing puts the old files back), then,
         after a moment, SIGKILL."""
-        for process, _ in self.workers.values():
+        for process, __ in self.workers.values():
             if process.is_alive():
                 process.terminate()
         deadline = time.monotonic() + 3
-        for conn, (process, _) in list(self.workers.items()):
+        for conn, (process, __) in list(self.workers.items()):
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()

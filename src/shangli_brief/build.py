@@ -22,6 +22,7 @@ from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
 from .writers import WriteOptions, writer_for
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ class Workspace:
         for path, where in spec.templates:
             folder = spec.path_in_workspace(path)
             if not folder.is_dir():
-                raise InputError(f"templates folder '{path}' not found; paths in 'templates' are "
-                                 "relative to the workspace (the folder holding briefs/)", where,
+                raise InputError(_("templates folder '{path}' not found; paths in 'templates' are relative to the "
+                                   "workspace (the folder holding briefs/)").format(path=path), where,
                                  "templates")
-            folders.append(self.confined(spec, folder, where, "templates", "templates folder"))
+            folders.append(self.confined(spec, folder, where, "templates", _("templates folder")))
         own = spec.workspace / "templates"
         if own.is_dir():
-            self.confined(spec, own, Location(str(own)), None, "templates folder")
+            self.confined(spec, own, Location(str(own)), None, _("templates folder"))
         extra = (*self.template_dirs, *folders)
         key = (spec.workspace, extra)
         if key not in self._catalogues:
@@ -73,8 +74,8 @@ class Workspace:
         files = tuple((str(spec.path_in_workspace(p)), where) for p, where in spec.data)
         for file, where in files:
             if Path(file).exists():
-                self.confined(spec, Path(file), where, "data", "data file")
-        key = tuple(f for f, _ in files)
+                self.confined(spec, Path(file), where, "data", _("data file"))
+        key = tuple(f for f, __ in files)
         if key not in self._datasets:
             self._datasets[key] = load_dataset(list(files))
         return self._datasets[key]
@@ -82,25 +83,27 @@ class Workspace:
     def theme(self, spec: Spec) -> Theme:
         theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None
         if theme_file and Path(theme_file).exists():
-            self.confined(spec, Path(theme_file), spec.theme[1], "theme", "theme file")
+            self.confined(spec, Path(theme_file), spec.theme[1], "theme", _("theme file"))
         reference = None
         if spec.reference_docx:
             path, where = spec.reference_docx
             reference = spec.path_in_workspace(path)
             if not reference.is_file() or reference.suffix.lower() != ".docx":
-                raise InputError(f"reference Word file '{path}' not found (a .docx, relative to the "
-                                 "workspace)", where, "reference_docx")
-            self.confined(spec, reference, where, "reference_docx", "reference Word file")
+                raise InputError(_(
+                    "reference Word file '{path}' not found (a .docx, relative to the workspace)").format(
+                        path=path), where, "reference_docx")
+            self.confined(spec, reference, where, "reference_docx", _("reference Word file"))
         key = (spec.layout, theme_file, str(reference))
         if key not in self._themes:
             theme = load_theme(spec.layout, theme_file, spec.theme[1] if spec.theme else None)
             if reference is None and theme.reference_docx:  # named by the theme file
                 named = Path(theme.reference_docx)
                 if not named.is_file():
-                    raise InputError(f"reference Word file '{named}' named by the theme not found",
+                    raise InputError(_("reference Word file '{named}' named by the theme not found").format(
+                        named=named),
                                      Location(theme_file or "<theme>"), "reference_docx")
                 self.confined(spec, named, Location(theme_file or "<theme>"), "reference_docx",
-                              "reference Word file")
+                              _("reference Word file"))
             if reference is not None:  # the spec's reference file wins over the theme's
                 theme.reference_docx = str(reference)
             self._themes[key] = theme
@@ -158,7 +161,7 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, written.pages, len(data),
                           hashlib.sha256(data).hexdigest(), written.warnings)
                for fmt, written, data in rendered]
-    files = [(out.path, data) for out, (_, _, data) in zip(outputs, rendered)]
+    files = [(out.path, data) for out, (__, __, data) in zip(outputs, rendered)]
     made_from = manifest.inputs(spec)
     # All the formats of a brief and its manifest entries are published together or not at
     # all, one build at a time per output folder.
@@ -172,9 +175,10 @@ def _check_output_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise BuildError(f"cannot create the output folder: {e.strerror}", Location(str(out_dir))) from None
+        raise BuildError(_("cannot create the output folder: {strerror}").format(strerror=e.strerror),
+            Location(str(out_dir))) from None
     if not os.access(out_dir, os.W_OK):
-        raise BuildError("cannot write to the output folder: Permission denied", Location(str(out_dir)))
+        raise BuildError(_("cannot write to the output folder: Permission denied"), Location(str(out_dir)))
 
 
 def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
@@ -217,7 +221,7 @@ def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
     would not follow a data update. Warnings, not errors: a date or a name may need one."""
     from .narrative.templates import typed_digits
     try:
-        spec, _ = read_spec(spec_path)
+        spec, __ = read_spec(spec_path)
         catalogue = workspace.catalogue(spec)
     except (BriefError, ErrorList):
         return []
@@ -228,12 +232,13 @@ def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
             continue
         source = Path(info.template).read_text("utf-8")
         for line, digits in typed_digits(catalogue.env, source, info.template):
-            out.append(f"{Location(info.template, line)}: '{digits}' is typed into the text; use a "
-                       "helper such as value('…') so that a data update changes it too")
+            out.append(_("{Location}: '{digits}' is typed into the text; use a helper such as value('…') "
+                         "so that a data update changes it too").format(Location=Location(info.template, line),
+                             digits=digits))
     for entry in spec.entries:
         if hasattr(entry, "text") and getattr(entry, "origin", None):
             for line, digits in typed_digits(catalogue.env, entry.text, str(spec.path)):
                 where = Location(entry.origin.file, entry.origin.line + line - 1)
-                out.append(f"{where}: '{digits}' is typed into the text; use a helper such as "
-                           "value('…') so that a data update changes it too")
+                out.append(_("{where}: '{digits}' is typed into the text; use a helper such as value('…') so "
+                             "that a data update changes it too").format(where=where, digits=digits))
     return out

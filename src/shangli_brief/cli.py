@@ -10,112 +10,117 @@ from pathlib import Path
 from . import __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, display_path
 from .portability import user_path
+from .i18n import LANGUAGES, N_, _, early_language, translate_argparse
 
-EPILOG = """examples:
+EPILOG = N_("""examples:
   shangli-brief build                      build every briefs/*.yaml into out/
   shangli-brief build briefs/fireworks-bulletin.yaml --format pdf
   shangli-brief check                      validate every spec, template and the data
   shangli-brief indicators --category fireworks
   shangli-brief sections
 
-exit status: 0 done; 1 a build failed; 2 the input (spec, data, template, arguments) is wrong."""
+exit status: 0 done; 1 a build failed; 2 the input (spec, data, template, arguments) is wrong.""")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="shangli-brief", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Build Shangli County briefings (DOCX and PDF) from YAML brief specs.")
+        prog="shangli-brief", epilog=_(EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_("Build Shangli County briefings (DOCX and PDF) from YAML brief specs."))
     p.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
-    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    p.add_argument("--debug", action="store_true", help=_("show a traceback on errors"))
+    p.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages: zh (中文) or en; default: "
+                                                    "SHANGLI_BRIEF_LANG, else the system's language"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    b = sub.add_parser("build", help="build specs into DOCX and PDF",
-                       description="Build brief specs into out/NAME.docx and out/NAME.pdf "
-                                   "(NAME: the spec file's name without .yaml).")
-    b.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    b = sub.add_parser("build", help=_("build specs into DOCX and PDF"),
+                       description=_("Build brief specs into out/NAME.docx and out/NAME.pdf "
+                                   "(NAME: the spec file's name without .yaml)."))
+    b.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
     b.add_argument("--out", metavar="DIR",
-                   help="output folder (default: the out/ folder of each spec's workspace)")
+                   help=_("output folder (default: the out/ folder of each spec's workspace)"))
     b.add_argument("--format", metavar="FORMATS",
-                   help="comma-separated formats, docx,pdf (default: the spec's formats, else both)")
+                   help=_("comma-separated formats, docx,pdf (default: the spec's formats, else both)"))
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help="a folder of templates searched before the workspace's and the built-in ones")
+                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
     b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                   help="this run's value of a top-level key, over the spec's: title, subtitle, "
-                        "issue, date, period, compare, issuer, draft (e.g. --set issue=9)")
+                   help=_("this run's value of a top-level key, over the spec's: title, subtitle, "
+                        "issue, date, period, compare, issuer, draft (e.g. --set issue=9)"))
     b.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help="also read data, themes and reference files from DIR (files a spec names "
-                        "outside its workspace are refused otherwise)")
+                   help=_("also read data, themes and reference files from DIR (files a spec names "
+                        "outside its workspace are refused otherwise)"))
     b.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="worker processes for several specs (default: one per core)")
+                   help=_("worker processes for several specs (default: one per core)"))
     b.add_argument("--print", action="store_true", dest="duplex",
-                   help="for duplex printing: blank pages so that each part (contents, body, "
-                        "附件) starts on a right-hand page")
+                   help=_("for duplex printing: blank pages so that each part (contents, body, "
+                        "附件) starts on a right-hand page"))
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    w = sub.add_parser("watch", help="build, then rebuild on every save",
-                       description="Build the specs, then rebuild a brief within a moment of a "
+    w = sub.add_parser("watch", help=_("build, then rebuild on every save"),
+                       description=_("Build the specs, then rebuild a brief within a moment of a "
                                    "save to its spec, a template, its theme, reference Word file "
-                                   "or data files. Ctrl-C stops.")
-    w.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
-    w.add_argument("--out", metavar="DIR", help="output folder (default: each workspace's out/)")
-    w.add_argument("--format", metavar="FORMATS", help="comma-separated formats, docx,pdf")
+                                   "or data files. Ctrl-C stops."))
+    w.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
+    w.add_argument("--out", metavar="DIR", help=_("output folder (default: each workspace's out/)"))
+    w.add_argument("--format", metavar="FORMATS", help=_("comma-separated formats, docx,pdf"))
     w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                   help="this run's value of a top-level key, as for build")
+                   help=_("this run's value of a top-level key, as for build"))
     w.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help="a folder of templates searched before the workspace's and the built-in ones")
+                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
     w.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help="also read data, themes and reference files from DIR")
-    w.add_argument("--print", action="store_true", dest="duplex", help="as for build")
+                   help=_("also read data, themes and reference files from DIR"))
+    w.add_argument("--print", action="store_true", dest="duplex", help=_("as for build"))
     w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    c = sub.add_parser("check", help="validate specs, templates, data and theme; write nothing",
-                       description="Report every problem in the specs, the section templates and "
-                                   "the data, without writing anything.")
-    c.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every briefs/*.yaml)")
+    c = sub.add_parser("check", help=_("validate specs, templates, data and theme; write nothing"),
+                       description=_("Report every problem in the specs, the section templates and "
+                                   "the data, without writing anything."))
+    c.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
     c.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help="a folder of templates searched before the workspace's and the built-in ones")
+                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
     c.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help="also read data, themes and reference files from DIR")
+                   help=_("also read data, themes and reference files from DIR"))
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    i = sub.add_parser("indicators", help="list the indicator catalogue",
-                       description="List every indicator of the dataset with its values and sources.")
-    i.add_argument("--json", action="store_true", help="machine-readable JSON array")
-    i.add_argument("--category", metavar="C", help="only this category (e.g. fireworks)")
-    i.add_argument("--period", metavar="P", help="only values of this period (e.g. 2024, 2021-2025)")
-    i.add_argument("--facts", action="store_true", help="list the dated honours and events instead")
-    i.add_argument("--spec", metavar="SPEC", help="the values this brief will use: its data files "
-                                                  "merged, each value with where it comes from")
+    i = sub.add_parser("indicators", help=_("list the indicator catalogue"),
+                       description=_("List every indicator of the dataset with its values and sources."))
+    i.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
+    i.add_argument("--category", metavar="C", help=_("only this category (e.g. fireworks)"))
+    i.add_argument("--period", metavar="P", help=_("only values of this period (e.g. 2024, 2021-2025)"))
+    i.add_argument("--facts", action="store_true", help=_("list the dated honours and events instead"))
+    i.add_argument("--spec", metavar="SPEC", help=_("the values this brief will use: its data files "
+                                                  "merged, each value with where it comes from"))
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    s = sub.add_parser("sections", help="list the narrative sections a spec can name",
-                       description="List the narrative sections with title, indicators and template file.")
-    s.add_argument("--json", action="store_true", help="machine-readable JSON array")
+    s = sub.add_parser("sections", help=_("list the narrative sections a spec can name"),
+                       description=_("List the narrative sections with title, indicators and template file."))
+    s.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
     s.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help="a folder of templates searched before the workspace's and the built-in ones")
-    s.add_argument("--spec", metavar="SPEC", help="the sections as this brief sees them: its "
-                                                  "workspace's and its own template folders first")
+                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
+    s.add_argument("--spec", metavar="SPEC", help=_("the sections as this brief sees them: its "
+                                                  "workspace's and its own template folders first"))
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    n = sub.add_parser("init", help="write a small workspace to start from",
-                       description="Write a workspace (a spec, a template override, a theme, a data "
-                                   "file and a README) that builds at once with `shangli-brief build`.")
-    n.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    n = sub.add_parser("init", help=_("write a small workspace to start from"),
+                       description=_("Write a workspace (a spec, a template override, a theme, a data "
+                                   "file and a README) that builds at once with `shangli-brief build`."))
+    n.add_argument("folder", metavar="DIR", help=_("a new or empty folder"))
     n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    f = sub.add_parser("fonts", help="show the font chosen for each font role",
-                       description="For each font role: the file the PDF embeds and the name the DOCX asks for.")
+    f = sub.add_parser("fonts", help=_("show the font chosen for each font role"),
+                       description=_("For each font role: the file the PDF embeds and the name the DOCX asks for."))
     f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
     f.add_argument("--prepare", action="store_true",
-                   help="convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
-                        "`make brief` does this once")
+                   help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
+                        "`make brief` does this once"))
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for command in sub.choices.values():  # `shangli-brief build --version` works too
         command.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
+        command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                             help=_("language of the messages (zh or en)"))
     return p
 
 
-REPORT_TO = "the shangli-brief maintainers (README: Reporting a problem)"
+REPORT_TO = N_("the shangli-brief maintainers (README: Reporting a problem)")
 
 
 def _safe_streams() -> None:
@@ -130,6 +135,8 @@ def _safe_streams() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _safe_streams()
+    early_language(sys.argv[1:] if argv is None else argv)
+    translate_argparse()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -140,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the last resort: one line, never a traceback
         if args.debug:
             traceback.print_exc()
-        print(f"error: internal error in `{args.command}`: {type(e).__name__}: {e}"[:400]
-              + f"; run the same command with --debug and send what it prints to {REPORT_TO}",
+        print(_("error: internal error in `{command}`: {kind}: {e}").format(command=args.command,
+            kind=type(e).__name__, e=e)[:400]
+              + _("; run the same command with --debug and send what it prints to {report_to}").format(
+                  report_to=_(REPORT_TO)),
               file=sys.stderr)
         return 1
 
@@ -153,19 +162,19 @@ def _run(args) -> int:
         if args.debug:
             traceback.print_exc()
         for err in e.errors:
-            print(f"error: {err}", file=sys.stderr)
+            print(_("error: {message}").format(message=err), file=sys.stderr)
         return e.exit_code
     except BriefError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {e}", file=sys.stderr)
+        print(_("error: {message}").format(message=e), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except MemoryError:
-        print("error: out of memory; build fewer briefs at once (--jobs 1) or check the input "
-              "files for runaway sizes", file=sys.stderr)
+        print(_("error: out of memory; build fewer briefs at once (--jobs 1) or check the input "
+              "files for runaway sizes"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as other command-line tools do.
@@ -174,7 +183,7 @@ def _run(args) -> int:
     except OSError as e:  # the system refused something outside our files (a full disk, a
         # read-only home folder): say what and where
         where = f"{display_path(e.filename)}: " if getattr(e, "filename", None) else ""
-        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"{where}{e.strerror or e}"), file=sys.stderr)
         return 1
 
 
@@ -185,8 +194,8 @@ def _spec_paths(given: list[str]) -> list[Path]:
     if not found and Path.cwd().name == "briefs":  # run inside briefs/: that folder's specs
         found = sorted(Path(".").glob("*.yaml"))
     if not found:
-        raise InputError("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
-                         "or name a spec file")
+        raise InputError(_("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
+                         "or name a spec file"))
     return found
 
 
@@ -209,8 +218,9 @@ def _refuse_same_names(paths: list[Path]) -> None:
     for path in paths:
         key = (os.path.realpath(out_folder(path)), path.stem.casefold())
         if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
-            raise InputError(f"{seen[key]} and {path} would both write out/{path.stem}.*; rename "
-                             "one, or build them one at a time with different --out folders")
+            raise InputError(_("{seen} and {path} would both write out/{stem}.*; rename one, or build them one "
+                               "at a time with different --out folders").format(seen=seen[key], path=path,
+                                   stem=path.stem))
         seen[key] = path
 
 
@@ -221,8 +231,9 @@ def _formats(text: str | None) -> tuple[str, ...] | None:
     from .writers import FORMATS
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(f"--format takes {', '.join(FORMATS)} or several joined by commas "
-                         f"({','.join(FORMATS)}); got '{text}'")
+        raise InputError(_(
+            "--format takes {formats} or several joined by commas ({formats2}); got '{text}'").format(
+                formats=', '.join(FORMATS), formats2=','.join(FORMATS), text=text))
     return formats
 
 
@@ -237,7 +248,7 @@ def cmd_build(args) -> int:
     paths = _spec_paths(args.specs)
     _refuse_same_names(paths)
     if args.jobs < 0:
-        raise InputError("--jobs takes a number of worker processes, 1 or more")
+        raise InputError(_("--jobs takes a number of worker processes, 1 or more"))
     early = _early_pdf_process(paths, formats, args)
     from . import batch
     from .writers import WriteOptions
@@ -253,16 +264,16 @@ def cmd_build(args) -> int:
         results.append(result)
         if progress:
             progress.clear()
-        for message, _, trace in result.errors:
+        for message, __, trace in result.errors:
             if args.debug:
                 print(trace, file=sys.stderr, end="")
-            print(f"error: {message}", file=sys.stderr)
+            print(_("error: {message}").format(message=message), file=sys.stderr)
         if result.errors:
             failed.append(result)
         for warning in dict.fromkeys(w for out in result.outputs for w in out.warnings):
-            print(f"warning: {warning}", file=sys.stderr)
+            print(_("warning: {message}").format(message=warning), file=sys.stderr)
         for out in result.outputs:
-            pages = f"{out.pages} pages" if out.pages is not None else ""
+            pages = _("{count} pages").format(count=out.pages) if out.pages is not None else ""
             print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
         if progress:
             progress.step(result.spec)
@@ -271,12 +282,13 @@ def cmd_build(args) -> int:
     if not failed:
         if len(paths) > 1:
             seconds = sum(r.seconds for r in results)
-            print(f"built {len(paths)} briefs ({seconds:.1f} s of work on {jobs} worker(s))", file=sys.stderr)
+            print(_("built {count} briefs ({seconds:.1f} s of work on {jobs} worker(s))").format(count=len(paths),
+                seconds=seconds, jobs=jobs), file=sys.stderr)
         return 0
     if len(paths) == 1:  # one spec: 2 for wrong input, 1 for a failed build, as for any command
-        return max(code for _, code, _ in failed[0].errors)
-    print(f"{len(failed)} of {len(paths)} briefs failed: "
-          f"{', '.join(str(r.spec) for r in failed)}; the others were built", file=sys.stderr)
+        return max(code for __, code, __ in failed[0].errors)
+    print(_("{count} of {count2} briefs failed: {value}; the others were built").format(count=len(failed),
+        count2=len(paths), value=', '.join(str(r.spec) for r in failed)), file=sys.stderr)
     return 1
 
 
@@ -312,16 +324,17 @@ def cmd_check(args) -> int:
             if str(err) not in seen:  # a template error is reported once, not once per spec
                 seen.add(str(err))
                 problems += 1
-                print(f"error: {err}", file=sys.stderr)
+                print(_("error: {message}").format(message=err), file=sys.stderr)
         for warning in typed_figure_warnings(path, workspace) + glyph_warnings(path, workspace):
             if warning not in seen:
                 seen.add(warning)
                 warnings += 1
-                print(f"warning: {warning}", file=sys.stderr)
+                print(_("warning: {message}").format(message=warning), file=sys.stderr)
     if problems:
-        print(f"{problems} problem(s) found", file=sys.stderr)
+        print(_("{count} problem(s) found").format(count=problems), file=sys.stderr)
         return 2
-    print(f"ok: no errors; {warnings} warning(s) above" if warnings else "ok: no problems found")
+    print(_("ok: no errors; {warnings} warning(s) above").format(
+        warnings=warnings) if warnings else _("ok: no problems found"))
     return 0
 
 
@@ -339,10 +352,12 @@ def cmd_indicators(args) -> int:
         dataset = load_dataset()
     period = normalise_period(args.period) if args.period else None
     if args.period and period is None:
-        raise InputError(f"--period takes a year like 2024 or a span like 2021-2025, got '{args.period}'")
+        raise InputError(_("--period takes a year like 2024 or a span like 2021-2025, got '{period}'").format(
+            period=args.period))
     if args.category and args.category not in {i.category for i in dataset.indicators.values()}:
         from .errors import did_you_mean
-        raise InputError(f"unknown category '{args.category}'" + did_you_mean(args.category, dataset.categories))
+        raise InputError(_("unknown category '{category}'").format(
+            category=args.category) + did_you_mean(args.category, dataset.categories))
     if args.facts:
         facts = [f for f in dataset.facts if not period or f.period == period]
         if args.json:
@@ -362,7 +377,8 @@ def cmd_indicators(args) -> int:
                           + (f" [{value_origin(v)}]" if args.spec and value_origin(v) != "built-in" else "")
                           for v in ind.values if not period or v.period == period)
         print(f"{row['id']:42} {row['name']}：{values}")
-    print(f"{len(rows)} indicators; `--json` for sources and sections, `--facts` for honours and events",
+    print(_("{count} indicators; `--json` for sources and sections, `--facts` for honours and events").format(
+        count=len(rows)),
           file=sys.stderr)
     return 0
 
@@ -383,10 +399,10 @@ def cmd_sections(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for row, info in zip(rows, catalogue.sections().values()):
-        where = "built-in" if info.builtin else "your template"
+        where = _("built-in") if info.builtin else _("your template")
         print(f"{row['name']:16} {row['title']}")
-        print(f"{'':16} template: {row['template']} ({where})")
-        print(f"{'':16} indicators: {', '.join(row['indicators']) or '—'}")
+        print(f"{'':16} " + _("template: {file} ({where})").format(file=row['template'], where=where))
+        print(f"{'':16} " + _("indicators: {ids}").format(ids=', '.join(row['indicators']) or '—'))
     return 0
 
 
@@ -398,18 +414,19 @@ def cmd_fonts(args) -> int:
         return _prepare_fonts(fontconvert, resolve_role)
     theme = load_theme(args.layout)
     missing = 0
-    print(f"font roles of the {args.layout} theme:")
+    print(_("font roles of the {layout} theme:").format(layout=args.layout))
     for name, role in theme.fonts.items():
         try:
             found = resolve_role(role)
-            pdf = f"{found.family}  [{found.reason}]\n{'':10}file: {found.file}" + (
-                f" (face {found.index})" if found.index else "")
+            pdf = f"{found.family}  [{found.reason}]\n{'':10}" + _("file: {file}").format(file=found.file) + (
+                _(" (face {index})").format(index=found.index) if found.index else "")
         except BriefError as e:
             missing += 1
-            pdf = f"MISSING: {e.message}"
-        print(f"  {name:6}  DOCX asks for {role.docx}; PDF embeds {pdf}")
-    print(f"override a role with {env_variable('ROLE')}=/path/to/font.ttf; converted fonts are "
-          f"cached in {fontconvert.cache_dir()}", file=sys.stderr)
+            pdf = _("MISSING: {message}").format(message=e.message)
+        print(_("  {name:6}  DOCX asks for {docx}; PDF embeds {pdf}").format(name=name, docx=role.docx, pdf=pdf))
+    print(_("override a role with {env_variable}=/path/to/font.ttf; converted fonts are "
+            "cached in {cache_dir}").format(env_variable=env_variable('ROLE'), cache_dir=fontconvert.cache_dir()),
+                file=sys.stderr)
     return 1 if missing else 0
 
 
@@ -418,7 +435,7 @@ def _prepare_fonts(fontconvert, resolve_role) -> int:
     (`make brief` runs this every time)."""
     from .theme import load_theme
     fontconvert.announce = lambda source: print(
-        f"converting {Path(source).name} to TrueType for the PDF (10–20 s, once)", file=sys.stderr)
+        _("converting {name} to TrueType for the PDF (10–20 s, once)").format(name=Path(source).name), file=sys.stderr)
     missing = 0
     for layout in ("bulletin", "report"):
         for name, role in load_theme(layout).fonts.items():
@@ -426,7 +443,8 @@ def _prepare_fonts(fontconvert, resolve_role) -> int:
                 resolve_role(role, prepare=True)
             except BriefError as e:
                 missing += 1
-                print(f"error: {layout} theme, role {name}: {e.message}", file=sys.stderr)
+                print(_("error: {layout} theme, role {name}: {message}").format(layout=layout, name=name,
+                    message=e.message), file=sys.stderr)
     return 1 if missing else 0
 
 
@@ -436,17 +454,19 @@ def cmd_init(args) -> int:
     target = user_path(args.folder)
     try:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise InputError(f"'{args.folder}' exists and is not an empty folder; name a new folder")
+            raise InputError(_("'{folder}' exists and is not an empty folder; name a new folder").format(
+                folder=args.folder))
         skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
         shutil.copytree(skeleton, target, dirs_exist_ok=True)
         (target / "out").mkdir(exist_ok=True)
     except (OSError, shutil.Error) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        raise BuildError(f"cannot write the workspace '{args.folder}': {reason}; name a folder you "
-                         "can write to") from None
+        raise BuildError(_(
+            "cannot write the workspace '{folder}': {reason}; name a folder you can write to").format(
+                folder=args.folder, reason=reason)) from None
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         print(path)
-    print(f"next: cd {args.folder} && shangli-brief build", file=sys.stderr)
+    print(_("next: cd {folder} && shangli-brief build").format(folder=args.folder), file=sys.stderr)
     return 0
 
 

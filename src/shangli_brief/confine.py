@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .errors import InputError, Location, display_path
+from .i18n import _
 
 
 def real(path: str | Path) -> Path:
@@ -31,6 +32,7 @@ def check_inside(path: Path, roots, where: Location | None, key: str | None, wha
     """`path` if it resolves inside `roots`, else an InputError saying how to use it anyway."""
     if inside(path, roots):
         return path
-    link = " (through a link)" if real(path) != Path(os.path.abspath(path)) else ""
-    raise InputError(f"the {what} '{display_path(str(path))}' is outside the workspace{link}; copy it into the "
-                     "workspace, or name its folder with --allow DIR", where, key)
+    link = _(" (through a link)") if real(path) != Path(os.path.abspath(path)) else ""
+    raise InputError(_("the {what} '{path}' is outside the workspace{link}; copy it into the workspace, "
+                       "or name its folder with --allow DIR").format(what=what, path=display_path(str(path)),
+                           link=link), where, key)

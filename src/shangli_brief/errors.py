@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -78,4 +79,4 @@ class ErrorList(Exception):
 
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{close}'?)").format(close=close[0]) if close else ""

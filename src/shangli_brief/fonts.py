@@ -18,6 +18,7 @@ from .fontconvert import cached_path, convert
 from .fontscan import Face, all_faces
 from .portability import font_file_spec
 from .theme import FontRole, Theme
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -81,21 +82,23 @@ def _named_file(role: FontRole) -> ResolvedFont | None:
     named = os.environ.get(variable) or role.file
     if not named:
         return None
-    source = variable if os.environ.get(variable) else "the theme's file:"
+    source = variable if os.environ.get(variable) else _("the theme's file:")
     path, index = font_file_spec(named)
     if not path.is_file():
-        raise InputError(f"font file '{path}' for role '{role.name}' (from {source}) not found")
+        raise InputError(_("font file '{path}' for role '{name}' (from {source}) not found").format(path=path,
+            name=role.name, source=source))
     kind = _font_format(path)
     if kind is None:
-        raise InputError(f"'{path}' for role '{role.name}' (from {source}) is not a font file; "
-                         "name a .ttf, .ttc or .otf file")
+        raise InputError(_("'{path}' for role '{name}' (from {source}) is not a font file; name a .ttf, "
+                           ".ttc or .otf file").format(path=path, name=role.name, source=source))
     if kind == "CFF":  # PostScript outlines: converted to TrueType once, like the Noto faces
         target = cached_path(str(path), index)
         if not target.exists():
             convert(str(path), index, target)
         return ResolvedFont(role.name, path.stem, str(target), 0,
-                            f"named by the user ({source}); converted from {path.name} to TrueType")
-    return ResolvedFont(role.name, path.stem, str(path), index, f"named by the user ({source})")
+                            _("named by the user ({source}); converted from {name} to TrueType").format(
+                                source=source, name=path.name))
+    return ResolvedFont(role.name, path.stem, str(path), index, _("named by the user ({source})").format(source=source))
 
 
 def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
@@ -118,7 +121,7 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
     for family in role.convert:
         face = _lookup(family, "CFF")
         if face is None:
-            skipped.append(f"{family} not installed")
+            skipped.append(_("{family} not installed").format(family=family))
             continue
         found = _converted(role.name, family, face, prepare, skipped)
         if found:
@@ -126,10 +129,11 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
     for family in role.fallback:
         face = _lookup(family, "TrueType")
         if face:
-            why = "plain free face" + (f"; {'; '.join(skipped)}" if skipped else "")
+            why = _("plain free face") + (f"; {'; '.join(skipped)}" if skipped else "")
             return ResolvedFont(role.name, family, face.file, face.index, why)
     tried = ", ".join((*role.pdf, *role.convert, *role.fallback))
-    raise BuildError(f"no installed font for role '{role.name}' (tried {tried}); {ways_out(role.name)}")
+    raise BuildError(_("no installed font for role '{name}' (tried {tried}); {ways_out}").format(name=role.name,
+        tried=tried, ways_out=ways_out(role.name)))
 
 
 def _cached_conversion(face: Face, prepare: bool) -> Path | None:
@@ -158,25 +162,26 @@ def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[
     if target:
         return ResolvedFont(role, family, str(target), 0,
                             (f"{reason}; " if reason else "")
-                            + f"converted from {Path(face.file).name} (CFF) to TrueType, cached")
-    skipped.append(f"{family} not converted yet (run `shangli-brief fonts --prepare`)")
+                            + _("converted from {name} (CFF) to TrueType, cached").format(name=Path(face.file).name))
+    skipped.append(_("{family} not converted yet (run `shangli-brief fonts --prepare`)").format(family=family))
     return None
 
 
 def ways_out(role: str) -> str:
     """The three ways to give a role a font, with this system's specifics."""
     if os.name == "nt":
-        install = ("install the fonts (Windows ships 仿宋 simfang.ttf, 黑体 simhei.ttf, 楷体 "
+        install = (_("install the fonts (Windows ships 仿宋 simfang.ttf, 黑体 simhei.ttf, 楷体 "
                    "simkai.ttf and 宋体 simsun.ttc: see C:\\Windows\\Fonts, or Settings > "
-                   "Personalisation > Fonts)")
+                   "Personalisation > Fonts)"))
     elif os.path.isdir("/System/Library/Fonts"):
-        install = ("install the fonts (macOS: Font Book > install 华文仿宋 STFangsong, 华文楷体 "
-                   "STKaiti and 宋体-简 Songti SC, or double-click a .ttf file)")
+        install = (_("install the fonts (macOS: Font Book > install 华文仿宋 STFangsong, 华文楷体 "
+                   "STKaiti and 宋体-简 Songti SC, or double-click a .ttf file)"))
     else:
-        install = ("install the fonts (Debian: sudo apt-get install fonts-noto-cjk "
-                   "fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei; or run `make brief`)")
-    return (f"{install}; or name a folder of font files in SHANGLI_BRIEF_FONT_DIRS; or name a "
-            f"font file with {env_variable(role)}=FILE or `file:` under fonts.{role} in a theme")
+        install = (_("install the fonts (Debian: sudo apt-get install fonts-noto-cjk "
+                   "fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei; or run `make brief`)"))
+    return (_("{install}; or name a folder of font files in SHANGLI_BRIEF_FONT_DIRS; or name a "
+              "font file with {env_variable}=FILE or `file:` under fonts.{role} in a theme").format(
+                  install=install, env_variable=env_variable(role), role=role))
 
 
 def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare: bool) -> ResolvedFont:
@@ -186,7 +191,7 @@ def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare
     if Path(face.file).stat().st_size > 8_000_000:
         target = _cached_conversion(face, prepare)
         if target:
-            return ResolvedFont(role, family, str(target), 0, f"{reason}; GB2312 subset cached")
+            return ResolvedFont(role, family, str(target), 0, _("{reason}; GB2312 subset cached").format(reason=reason))
     return ResolvedFont(role, family, face.file, face.index, reason)
 
 
@@ -200,5 +205,5 @@ def fallback_faces(theme: Theme) -> list[ResolvedFont]:
     for family in theme.glyph_fallback:
         face = _lookup(family, "TrueType")
         if face:
-            out.append(ResolvedFont("fallback", family, face.file, face.index, "glyph fallback"))
+            out.append(ResolvedFont("fallback", family, face.file, face.index, _("glyph fallback")))
     return out

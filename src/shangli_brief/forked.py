@@ -12,6 +12,7 @@ import pickle
 import signal
 
 from .errors import BriefError, BuildError, InputError
+from .i18n import _
 from .portability import die_with_parent
 
 
@@ -102,15 +103,15 @@ class Child:
         self.done = True
         with os.fdopen(self._from_child, "rb") as pipe:
             data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
+        __, status = os.waitpid(self.pid, 0)
         if not data:
-            raise BuildError(f"a writer process ended without a result (status {status})")
+            raise BuildError(_("a writer process ended without a result (status {status})").format(status=status))
         kind, value = pickle.loads(data)
         if kind == "ok":
             return value
         if kind == "brief":
             name, message, location, key = value
             raise (InputError if name == "InputError" else BuildError)(message, location, key)
-        raise BuildError(f"a writer failed: {value}; run with --debug --jobs 1 for details")
+        raise BuildError(_("a writer failed: {value}; run with --debug --jobs 1 for details").format(value=value))
 
 

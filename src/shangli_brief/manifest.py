@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, Location, display_path
+from .i18n import _
 
 MANIFEST = "manifest.json"
 LOCK = ".manifest.lock"
@@ -35,7 +36,7 @@ def inputs(spec) -> dict:
     """What a brief was made from: the spec, its data files, and this version's dataset."""
     return {
         "spec": str(spec.path), "spec_sha256": _sha256(spec.path),
-        "data": [{"file": p, "sha256": _sha256(spec.path_in_workspace(p))} for p, _ in spec.data],
+        "data": [{"file": p, "sha256": _sha256(spec.path_in_workspace(p))} for p, __ in spec.data],
         "dataset_sha256": _dataset_sha256(),
         "shangli_brief": __version__,
     }
@@ -67,7 +68,7 @@ def locked(out_dir: Path):
     try:
         handle = _open_lock(Path(out_dir))
     except OSError as e:
-        raise BuildError(f"cannot write to the output folder: {e.strerror}",
+        raise BuildError(_("cannot write to the output folder: {strerror}").format(strerror=e.strerror),
                          Location(display_path(str(out_dir)))) from None
     try:
         _lock(handle)

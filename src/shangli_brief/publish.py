@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import BuildError, Location, display_path
 from .portability import can_make_unnamed_files
+from .i18n import _
 
 
 def publish(final: Path, data: bytes) -> None:
@@ -28,7 +29,7 @@ def publish_all(files: list[tuple[Path, bytes]]) -> None:
     try:
         for final, data in files:
             staged.append((_stage(final, data), final))
-        for _, final in staged:
+        for __, final in staged:
             backups[final] = _backup(final)
         for temp, final in staged:
             try:
@@ -41,7 +42,7 @@ def publish_all(files: list[tuple[Path, bytes]]) -> None:
             _restore(final, backups.get(final))
         raise
     finally:
-        for temp, _ in staged:
+        for temp, __ in staged:
             _remove(temp)
         for backup in backups.values():
             if backup is not None:
@@ -79,7 +80,7 @@ def _stage(final: Path, data: bytes) -> Path:
     _sweep(final)
     temp = _temp_name(final, "part")
     if final.is_dir():
-        raise BuildError(f"cannot write {final.name}: a folder of that name is in the way",
+        raise BuildError(_("cannot write {name}: a folder of that name is in the way").format(name=final.name),
                          Location(display_path(str(final.parent))))
     try:
         if can_make_unnamed_files():
@@ -91,7 +92,7 @@ def _stage(final: Path, data: bytes) -> Path:
                 os.fsync(out.fileno())
     except OSError as e:
         _remove(temp)
-        raise BuildError(f"cannot write {final.name}: {e.strerror or e}",
+        raise BuildError(_("cannot write {name}: {value}").format(name=final.name, value=e.strerror or e),
                          Location(display_path(str(final.parent)))) from None
     return temp
 
@@ -128,7 +129,8 @@ def _backup(final: Path) -> Path | None:
         except PermissionError:
             raise _in_use(final) from None
         except OSError as e:
-            raise BuildError(f"cannot keep the old {final.name} while writing: {e.strerror or e}",
+            raise BuildError(_("cannot keep the old {name} while writing: {value}").format(name=final.name,
+                value=e.strerror or e),
                              Location(display_path(str(final.parent)))) from None
     return backup
 
@@ -145,8 +147,8 @@ def _restore(final: Path, backup: Path | None) -> None:
 
 def _in_use(final: Path) -> BuildError:
     shown = display_path(str(final))
-    return BuildError(f"cannot replace {shown}: it is open in another program or write-protected; "
-                      f"close {shown} in Word or WPS and build again (the earlier files are kept)")
+    return BuildError(_("cannot replace {shown}: it is open in another program or write-protected; close "
+                        "{shown} in Word or WPS and build again (the earlier files are kept)").format(shown=shown))
 
 
 def _remove(path: Path) -> None:

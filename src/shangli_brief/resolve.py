@@ -17,6 +17,7 @@ from .narrative.sandbox import brief_budget
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
 from .briefspec import (ChartEntry, FiguresEntry, PageBreakEntry, SectionEntry, Spec, TableEntry,
                    TextEntry)
+from .i18n import _
 
 
 def default_period(dataset: Dataset) -> str:
@@ -54,8 +55,8 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
         value = getattr(spec, key)
         if value is not None and value not in known:
             errors.append(InputError(
-                f"no data for period '{value}'; the dataset has "
-                f"{', '.join(sorted(known, key=period_sort_key))}", spec.where(key), key))
+                _("no data for period '{value}'; the dataset has {sorted}").format(value=value,
+                    sorted=', '.join(sorted(known, key=period_sort_key))), spec.where(key), key))
     if errors:
         raise ErrorList(errors)
 
@@ -71,7 +72,7 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
             if isinstance(entry, SectionEntry):
                 info = catalogue.get(entry.name)
                 if info is None:
-                    raise InputError(catalogue.unknown(entry.name) + "; see `shangli-brief sections`",
+                    raise InputError(catalogue.unknown(entry.name) + _("; see `shangli-brief sections`"),
                                      entry.name_at, f"sections[{index}].section")
                 markdown = render_template(catalogue.env, f"sections/{entry.name}{SECTION_SUFFIX}",
                                            context, entry.origin)
@@ -89,7 +90,7 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
             elif isinstance(entry, PageBreakEntry):
                 doc.blocks.append(PageBreak(entry.origin))
             else:  # pragma: no cover - the schema admits no other kind
-                raise TypeError(f"unknown entry {entry!r}")
+                raise TypeError(_("unknown entry {entry!r}").format(entry=entry))
         except ErrorList as e:
             errors.extend(e.errors)
         except BriefError as e:
@@ -200,26 +201,27 @@ class _TableMaker:
         unit = indicators[0].unit
         for j, ind in enumerate(indicators):
             if ind.unit != unit:
-                raise InputError(f"'{ind.id}' is in {ind.unit} but '{indicators[0].id}' is in {unit}: "
-                                 "one chart has one value axis; put them in separate charts",
+                raise InputError(_("'{id}' is in {unit} but '{id2}' is in {unit2}: one chart has one value axis; "
+                                   "put them in separate charts").format(id=ind.id, unit=ind.unit,
+                                       id2=indicators[0].id, unit2=unit),
                                  entry.indicators[j][1], f"{key}.indicators[{j}]")
-        wanted = [p for p, _ in entry.periods]
+        wanted = [p for p, __ in entry.periods]
         drawn: list[Value] = []
         if entry.kind == "line":
             periods = wanted or sorted({v.period for ind in indicators for v in ind.values},
                                        key=period_sort_key)
             if len(periods) < 3:
                 have = "、".join(periods) or "none"
-                raise InputError(f"a line chart needs three or more periods; these indicators have "
-                                 f"{have}: use kind: bar", entry.kind_at, f"{key}.kind")
+                raise InputError(_("a line chart needs three or more periods; these indicators have {have}: use "
+                                   "kind: bar").format(have=have), entry.kind_at, f"{key}.kind")
             series = [ChartSeries(ind.name, [self._point(ind, ind.at(p), drawn) for p in periods])
                       for ind in indicators]
             categories = [numbers.period_label(p) for p in periods]
         else:
             periods = wanted or ([self.compare, self.period] if self.compare else [self.period])
             if entry.kind == "hbar" and len(periods) > 1:
-                raise InputError("a ranked (hbar) chart shows one period; use kind: bar to compare "
-                                 "periods", entry.kind_at, f"{key}.kind")
+                raise InputError(_("a ranked (hbar) chart shows one period; use kind: bar to compare "
+                                 "periods"), entry.kind_at, f"{key}.kind")
             categories = [ind.name for ind in indicators]
             if len(periods) == 1:
                 values = [ind.at(periods[0]) if wanted else self._pick(ind) for ind in indicators]
@@ -238,7 +240,7 @@ class _TableMaker:
                 categories = [categories[i] for i in order]
                 series[0].points = [series[0].points[i] for i in order]
         if not any(p for s in series for p in s.points):
-            raise InputError(f"no values to draw for {', '.join(periods)}", entry.origin, key)
+            raise InputError(_("no values to draw for {periods}").format(periods=', '.join(periods)), entry.origin, key)
         return Chart(entry.kind, entry.title, unit, categories, series, self._sources(drawn), entry.origin)
 
     def sources_appendix(self) -> list:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Location
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -35,34 +36,37 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     try:
         size = Path(path).stat().st_size
     except OSError as e:
-        raise InputError(f"cannot read the {what}: {e.strerror}", where) from None
+        raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=e.strerror),
+            where) from None
     if size > limits.file:
-        raise InputError(f"the {what} is larger than {limits.file // 1_000_000} MB; is it the "
-                         "right file?", where)
+        raise InputError(_("the {what} is larger than {file} MB; is it the right file?").format(what=what,
+            file=limits.file // 1_000_000), where)
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputError(f"the {what} is not a valid {Path(path).suffix or 'Office'} file ({e}); "
-                         f"save it again from {_programs(path)}", where) from None
+        raise InputError(_("the {what} is not a valid {value} file ({e}); save it again from {programs}").format(
+            what=what, value=Path(path).suffix or 'Office', e=e, programs=_programs(path)), where) from None
     infos = package.infolist()
     problem = None
     if len(infos) > limits.parts:
-        problem = f"it has {len(infos)} parts"
+        problem = _("it has {count} parts").format(count=len(infos))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > limits.part:
-            problem = f"its part {info.filename} inflates to {info.file_size // 1_000_000} MB"
+            problem = _("its part {filename} inflates to {file_size} MB").format(filename=info.filename,
+                file_size=info.file_size // 1_000_000)
         elif info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
-            problem = (f"its part {info.filename} inflates {info.file_size // max(info.compress_size, 1)}"
-                       " times (a zip bomb?)")
+            problem = (_("its part {filename} inflates {file_size} times (a zip bomb?)").format(
+                filename=info.filename, file_size=info.file_size // max(info.compress_size, 1)))
         if problem:
             break
     if not problem and total > limits.total:
-        problem = f"its parts inflate to {total // 1_000_000} MB"
+        problem = _("its parts inflate to {total} MB").format(total=total // 1_000_000)
     if problem:
         package.close()
-        raise InputError(f"refusing the {what}: {problem}; a real file stays far below that", where)
+        raise InputError(_("refusing the {what}: {problem}; a real file stays far below that").format(what=what,
+            problem=problem), where)
     return package
 
 
@@ -71,8 +75,8 @@ def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Locatio
     try:
         data = package.read(name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise InputError(f"the {what} is damaged ({name}: {e}); save it again from "
-                         f"{_programs(where.file)}", where) from None
+        raise InputError(_("the {what} is damaged ({name}: {e}); save it again from {programs}").format(what=what,
+            name=name, e=e, programs=_programs(where.file)), where) from None
     check_no_dtd(data, name, what, where)
     return data
 
@@ -82,12 +86,13 @@ def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as UTF-8
         text = data.decode("utf-16", "replace").encode("utf-8")
     if _DTD.search(text):
-        raise InputError(f"the {what} declares a DTD or entities in {name} (Word, WPS and Excel "
-                         f"never write one); save it again from {_programs(where.file)}", where)
+        raise InputError(_("the {what} declares a DTD or entities in {name} (Word, WPS and Excel never "
+                           "write one); save it again from {programs}").format(what=what, name=name,
+                               programs=_programs(where.file)), where)
 
 
 def _programs(path) -> str:
-    return "Excel or WPS" if str(path).lower().endswith((".xlsx", ".xlsm")) else "Word or WPS"
+    return _("Excel or WPS") if str(path).lower().endswith((".xlsx", ".xlsm")) else _("Word or WPS")
 
 
 def check_xml_parts(path: str | Path, what: str, limits: Limits) -> None:

@@ -17,10 +17,15 @@ RIGHT_INK = set("（《「『【〔〈“‘")
 CENTRED = set("：；！？")
 
 
+FULL_WIDTH_PUNCT = LEFT_INK | RIGHT_INK | CENTRED
+
+
 def compressible_pair(a: str, b: str) -> bool:
-    """Whether the pair ab has at least half an em of blank between the inks: set 1.5 em wide."""
-    punct = LEFT_INK | RIGHT_INK | CENTRED
-    return (a in LEFT_INK and b in punct) or (b in RIGHT_INK and a in punct)
+    """Whether the pair ab has at least half an em of blank between the inks: set 1.5 em wide.
+    Called for every pair of characters a paragraph has: the set is built once, above."""
+    return (a in LEFT_INK and b in FULL_WIDTH_PUNCT) or (b in RIGHT_INK and a in FULL_WIDTH_PUNCT)
+
+
 # Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
 NUMERIC = set("0123456789.%+")
 UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import batch
 from .batch import Job, build_one
 from .briefspec.schema import workspace_of
+from .i18n import _
 
 
 def inputs_of(spec_path: Path, job: Job) -> tuple[set[Path], list[Path]]:
@@ -23,16 +24,16 @@ def inputs_of(spec_path: Path, job: Job) -> tuple[set[Path], list[Path]]:
     workspace = workspace_of(spec_path)
     folders = [workspace / "templates", *job.template_dirs]
     try:
-        spec, _ = read_spec(spec_path, job.settings)
+        spec, __ = read_spec(spec_path, job.settings)
     except (BriefError, ErrorList, OSError):
         return files, folders  # a broken spec: its own changes are what matters
-    for path, _ in spec.data:
+    for path, __ in spec.data:
         files.add(spec.path_in_workspace(path).resolve())
     if spec.theme:
         files.add(spec.path_in_workspace(spec.theme[0]).resolve())
     if spec.reference_docx:
         files.add(spec.path_in_workspace(spec.reference_docx[0]).resolve())
-    folders += [spec.path_in_workspace(p) for p, _ in spec.templates]
+    folders += [spec.path_in_workspace(p) for p, __ in spec.templates]
     return files, [f.resolve() for f in folders]
 
 
@@ -46,11 +47,12 @@ def run(paths: list[Path], job: Job, report) -> int:
 
     def rebuild(path: Path) -> None:
         if not path.exists():
-            report(f"{_now()} {path}: the spec is gone; watching for it to come back", True)
+            report(_("{now} {path}: the spec is gone; watching for it to come back").format(now=_now(), path=path),
+                True)
             return
         batch.reset_workspace()  # data, theme and templates read afresh; fonts stay loaded
         result = build_one(path, job)
-        for message, _, _ in result.errors:
+        for message, __, __ in result.errors:
             report(f"error: {message}", True)
         for out in result.outputs:
             for warning in out.warnings:
@@ -59,20 +61,20 @@ def run(paths: list[Path], job: Job, report) -> int:
             names = ", ".join(str(o.path) for o in result.outputs)
             report(f"{_now()} built {path} in {result.seconds:.2f} s: {names}")
         else:
-            report(f"{_now()} {path} not built; fix the error above and save again", True)
+            report(_("{now} {path} not built; fix the error above and save again").format(now=_now(), path=path), True)
 
     for path in paths:
         rebuild(path)
     watched = {path: inputs_of(path, job) for path in paths}
     roots = sorted({str(workspace_of(p)) for p in paths} | {str(p.resolve().parent) for p in paths}
-                   | {str(f.parent) for files, _ in watched.values() for f in files if f.parent.exists()}
-                   | {str(d) for _, dirs in watched.values() for d in dirs if d.exists()})
-    report(f"watching {len(paths)} brief(s); save a spec, template, theme or data file to rebuild; "
-           "Ctrl-C stops")
+                   | {str(f.parent) for files, __ in watched.values() for f in files if f.parent.exists()}
+                   | {str(d) for __, dirs in watched.values() for d in dirs if d.exists()})
+    report(_("watching {count} brief(s); save a spec, template, theme or data file to "
+             "rebuild; Ctrl-C stops").format(count=len(paths)))
     outputs = {Path(job.out_dir).resolve()} if job.out_dir else set()
     for changes in watch(*roots, debounce=50, step=20, raise_interrupt=False,
                          watch_filter=lambda change, name: _relevant(name, outputs)):
-        changed = {Path(name).resolve() for _, name in changes}
+        changed = {Path(name).resolve() for __, name in changes}
         for path in paths:
             files, folders = watched[path]
             if changed & files or any(folder in c.parents for c in changed for folder in folders):

@@ -9,6 +9,7 @@ import yaml
 
 from .errors import InputError, Location
 from .typography import normalise
+from .i18n import _, library_message
 
 KeyPath = tuple  # of str keys and int indexes
 
@@ -41,19 +42,21 @@ def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
         with open(path, "rb") as f:
             raw = f.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(f"{what} not found", Location(str(path))) from None
+        raise InputError(_("{what} not found").format(what=what), Location(str(path))) from None
     except IsADirectoryError:
-        raise InputError(f"{what} is a folder, not a file", Location(str(path))) from None
+        raise InputError(_("{what} is a folder, not a file").format(what=what), Location(str(path))) from None
     except OSError as e:
-        raise InputError(f"cannot read {what}: {e.strerror}", Location(str(path))) from None
+        raise InputError(_("cannot read {what}: {strerror}").format(what=what, strerror=e.strerror),
+            Location(str(path))) from None
     if len(raw) > limit:
-        raise InputError(f"the {what} is larger than {limit // 1_000_000} MB; is it the right file?",
+        raise InputError(_("the {what} is larger than {limit} MB; is it the right file?").format(what=what,
+            limit=limit // 1_000_000),
                          Location(str(path)))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text; save the file as UTF-8", Location(str(path), line)) from None
+        raise InputError(_("not UTF-8 text; save the file as UTF-8"), Location(str(path), line)) from None
 
 
 # LibYAML's parser when PyYAML was built with it (it keeps line marks too, and is many times
@@ -66,7 +69,8 @@ MAX_DEPTH = 32          # nesting of lists and mappings; a spec needs five
 
 def parse_yaml(text: str, file: str) -> MarkedYAML:
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise InputError(f"the file is larger than {MAX_BYTES // 1_000_000} MB; is it the right file?",
+        raise InputError(_("the file is larger than {max_bytes} MB; is it the right file?").format(
+            max_bytes=MAX_BYTES // 1_000_000),
                          Location(file))
     return _parse(text, file, _Loader)
 
@@ -82,17 +86,18 @@ def _parse(text: str, file: str, loader_class) -> MarkedYAML:
         if loader_class is not yaml.SafeLoader:  # the same error in the words of the Python parser,
             return _parse(text, file, yaml.SafeLoader)  # whichever parser this PyYAML was built with
         mark = e.problem_mark or e.context_mark
-        problem = (e.problem or e.context or "invalid YAML").strip()
+        problem = library_message((e.problem or e.context or _("invalid YAML")).strip())
         ctx = e.context_mark
         if e.problem and e.context and ctx is not None and mark is not None and ctx.line != mark.line:
-            problem += f" ({e.context.strip()} started at line {ctx.line + 1}, column {ctx.column + 1})"
+            problem += _(" ({strip} started at line {line}, column {column})").format(
+                strip=library_message(e.context.strip()), line=ctx.line + 1, column=ctx.column + 1)
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        raise InputError(f"YAML syntax error: {problem}", where) from None
+        raise InputError(_("YAML syntax error: {problem}").format(problem=problem), where) from None
     except yaml.YAMLError as e:
-        raise InputError(f"YAML syntax error: {e}", Location(file)) from None
+        raise InputError(_("YAML syntax error: {e}").format(e=e), Location(file)) from None
     except RecursionError:  # the composer recurses once per level of nesting
-        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; check the "
-                         "brackets and indentation", _too_deep(text, file)) from None
+        raise InputError(_("lists and mappings are nested more than {max_depth} deep; check the brackets "
+                           "and indentation").format(max_depth=MAX_DEPTH), _too_deep(text, file)) from None
     finally:
         loader.dispose()
 
@@ -113,8 +118,8 @@ def _too_deep(text: str, file: str) -> Location:
     return Location(file)
 
 
-def load_yaml(path: str | Path, what: str = "file") -> MarkedYAML:
-    return parse_yaml(read_text(path, what), str(path))
+def load_yaml(path: str | Path, what: str | None = None) -> MarkedYAML:
+    return parse_yaml(read_text(path, what or _("file")), str(path))
 
 
 def _loc(file: str, node) -> Location:
@@ -123,11 +128,11 @@ def _loc(file: str, node) -> Location:
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
     if len(path) > MAX_DEPTH:
-        raise InputError(f"lists and mappings are nested more than {MAX_DEPTH} deep; check the "
-                         "brackets and indentation", _loc(marked.file, node))
+        raise InputError(_("lists and mappings are nested more than {max_depth} deep; check the brackets "
+                           "and indentation").format(max_depth=MAX_DEPTH), _loc(marked.file, node))
     if len(marked._values) > MAX_VALUES:
-        raise InputError(f"more than {MAX_VALUES} values (aliases that expand too far?); "
-                         "write the values out instead", _loc(marked.file, node))
+        raise InputError(_("more than {max_values} values (aliases that expand too far?); write the values "
+                           "out instead").format(max_values=MAX_VALUES), _loc(marked.file, node))
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         # A block of text (`text: |`) starts on the line after its indicator.
         marked._values[path] = Location(marked.file, node.start_mark.line + 2)
@@ -140,13 +145,13 @@ def _build(loader, node, path: KeyPath, marked: MarkedYAML):
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 if isinstance(key_node, yaml.MappingNode):  # {{ … }} read as YAML's {…}
-                    raise InputError("text with {{ … }} must be in quotes, or YAML reads the braces "
-                                     "as a mapping: write \"{{ value('…') }}\" (or use text: |)",
+                    raise InputError(_("text with {{ … }} must be in quotes, or YAML reads the braces "
+                                     "as a mapping: write \"{{ value('…') }}\" (or use text: |)"),
                                      _loc(marked.file, node))
-                raise InputError("mapping keys must be plain words", _loc(marked.file, key_node))
+                raise InputError(_("mapping keys must be plain words"), _loc(marked.file, key_node))
             key = str(key)
             if key in out:
-                raise InputError(f"key '{key}' appears twice", _loc(marked.file, key_node))
+                raise InputError(_("key '{key}' appears twice").format(key=key), _loc(marked.file, key_node))
             marked._keys[path + (key,)] = _loc(marked.file, key_node)
             out[key] = _build(loader, value_node, path + (key,), marked)
         return out
@@ -182,8 +187,8 @@ def check_characters(text: str, where: Location, key: str | None = None) -> None
             where = Location(where.file, where.line + before.count("\n"))
         elif where.col is not None:
             where = Location(where.file, where.line, where.col + bad.start())
-        raise InputError(f"control character U+{ord(bad.group()):04X} in the text; delete it (it "
-                         "may have come with text pasted from another program)", where, key)
+        raise InputError(_("control character U+{ord:04X} in the text; delete it (it may have come with "
+                           "text pasted from another program)").format(ord=ord(bad.group())), where, key)
 
 
 def key_path_text(path: KeyPath) -> str:

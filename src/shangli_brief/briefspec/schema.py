@@ -14,6 +14,7 @@ from ..model import Closing
 from ..portability import user_path
 from ..writers import FORMATS  # the table of writers names the formats
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
+from ..i18n import N_, _
 
 LAYOUTS = ("bulletin", "report")
 ENTRY_KINDS = ("section", "table", "chart", "figures", "text", "page_break")
@@ -32,8 +33,8 @@ CLOSING_KEYS = ("report", "send", "distribute", "cc", "printed_by", "printed_on"
 # The same keys in the words of the 版记 itself
 CLOSING_ALIASES = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc",
                    "印发机关": "printed_by", "印发日期": "printed_on", "共印": "copies", "份数": "copies"}
-CLOSING_HELP = ("report (报), send (送), distribute (发), cc (抄送), printed_by (印发机关), "
-                "printed_on (印发日期), copies (共印)")
+CLOSING_HELP = (N_("report (报), send (送), distribute (发), cc (抄送), printed_by (印发机关), "
+                "printed_on (印发日期), copies (共印)"))
 
 
 @dataclass
@@ -138,19 +139,19 @@ class _Checker:
     def text(self, data, path, required=False):
         if path[-1] not in data or data[path[-1]] is None:
             if required:
-                self.fail(path[:-1], f"missing required key '{path[-1]}'")
+                self.fail(path[:-1], _("missing required key '{path}'").format(path=path[-1]))
             return None
         value = data[path[-1]]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fail(path, f"expected text, got {_kind(value)}")
+            self.fail(path, _("expected text, got {kind}").format(kind=_kind(value)))
             return None
         text = str(value).strip()
         if required and not text:
-            self.fail(path, "must not be empty")
+            self.fail(path, _("must not be empty"))
             return None
         if len(text) > MAX_LINE:
-            self.fail(path, f"{len(text)} characters; a title or name takes at most {MAX_LINE} "
-                      "(write longer text in a section)")
+            self.fail(path, _("{count} characters; a title or name takes at most {max_line} (write longer text "
+                              "in a section)").format(count=len(text), max_line=MAX_LINE))
             return None
         return text
 
@@ -158,14 +159,15 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.fail(path, f"expected a list, got {_kind(value)}")
+            self.fail(path, _("expected a list, got {kind}").format(kind=_kind(value)))
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.fail(path + (i,), f"expected text, got {_kind(item)}")
+                self.fail(path + (i,), _("expected text, got {kind}").format(kind=_kind(item)))
             elif len(str(item).strip()) > MAX_LINE:
-                self.fail(path + (i,), f"{len(str(item).strip())} characters; at most {MAX_LINE}")
+                self.fail(path + (i,), _("{count} characters; at most {max_line}").format(
+                    count=len(str(item).strip()), max_line=MAX_LINE))
             else:
                 out.append((str(item).strip(), self.m.where(path + (i,))))
         return out
@@ -173,7 +175,7 @@ class _Checker:
     def unknown_keys(self, data: dict, allowed, path=()):
         for key in data:
             if key not in allowed:
-                self.fail(path + (key,), f"unknown key '{key}'" + did_you_mean(key, allowed),
+                self.fail(path + (key,), _("unknown key '{key}'").format(key=key) + did_you_mean(key, allowed),
                           at_key=True)
 
 
@@ -220,10 +222,11 @@ def parse_settings(items) -> tuple[tuple[str, object], ...]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InputError(f"--set takes KEY=VALUE (for example --set issue=9), got '{item}'")
+            raise InputError(_("--set takes KEY=VALUE (for example --set issue=9), got '{item}'").format(item=item))
         if key not in SETTABLE:
-            raise InputError(f"unknown key '{key}'" + did_you_mean(key, SETTABLE)
-                             + f"; --set takes {', '.join(SETTABLE)}", Location(SET_OPTION), key)
+            raise InputError(_("unknown key '{key}'").format(key=key) + did_you_mean(key, SETTABLE)
+                             + _("; --set takes {settable}").format(settable=', '.join(SETTABLE)),
+                                 Location(SET_OPTION), key)
         try:
             value = yaml.safe_load(text) if text.strip() else ""
         except yaml.YAMLError:
@@ -247,7 +250,7 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
     """The spec as far as it is valid, and the problems found: `check` goes on with the valid
     part to find problems in section names and indicators too."""
     path = Path(path)
-    marked = load_yaml(path, "spec")
+    marked = load_yaml(path, _("spec"))
     if settings and isinstance(marked.data, dict):
         for key, value in settings:  # this run's values win over the file's
             marked.data[key] = value
@@ -255,15 +258,15 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
     c = _Checker(marked)
     data = marked.data
     if data is None:
-        raise InputError("the spec is empty; it needs at least 'title' and 'sections' "
-                         "(see briefs/ for examples)", Location(str(path), 1, 1))
+        raise InputError(_("the spec is empty; it needs at least 'title' and 'sections' "
+                         "(see briefs/ for examples)"), Location(str(path), 1, 1))
     if not isinstance(data, dict):
-        raise InputError(f"a spec is a mapping of keys (title:, sections:, ...), not {_kind(data)}",
+        raise InputError(_("a spec is a mapping of keys (title:, sections:, ...), not {kind}").format(kind=_kind(data)),
                          marked.where(()))
     c.unknown_keys(data, TOP_KEYS)
     for key, why in NOT_YET.items():
         if data.get(key) not in (None, False):
-            c.fail((key,), f"not supported yet: {why}", at_key=True)
+            c.fail((key,), _("not supported yet: {why}").format(why=why), at_key=True)
 
     spec = Spec(path=path, title=c.text(data, ("title",), required=True) or "", marked=marked)
     spec.subtitle = c.text(data, ("subtitle",))
@@ -274,12 +277,13 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         if layout in LAYOUTS:
             spec.layout = layout
         else:
-            c.fail(("layout",), f"layout must be one of {', '.join(LAYOUTS)}" + did_you_mean(layout, LAYOUTS))
+            c.fail(("layout",), _("layout must be one of {layouts}").format(
+                layouts=', '.join(LAYOUTS)) + did_you_mean(layout, LAYOUTS))
 
     if "issue" in data and data["issue"] is not None:
         issue = data["issue"]
         if isinstance(issue, bool) or not isinstance(issue, int) or issue < 1:
-            c.fail(("issue",), "issue must be a whole number from 1 (第3期: issue: 3)")
+            c.fail(("issue",), _("issue must be a whole number from 1 (第3期: issue: 3)"))
         else:
             spec.issue = issue
 
@@ -291,17 +295,18 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         if data.get(key) is not None:
             value = normalise_period(data[key])
             if value is None:
-                c.fail((key,), f"{key} must be a year like 2024 or a span like 2021-2025")
+                c.fail((key,), _("{key} must be a year like 2024 or a span like 2021-2025").format(key=key))
             setattr(spec, key, value)
 
     if data.get("formats") is not None:
-        formats = [f for f, _ in c.text_list(data["formats"], ("formats",))]
+        formats = [f for f, __ in c.text_list(data["formats"], ("formats",))]
         for i, fmt in enumerate(formats):
             if fmt not in FORMATS:
-                c.fail(("formats", i), f"unknown format '{fmt}'; use {' and/or '.join(FORMATS)}"
+                c.fail(("formats", i), _("unknown format '{fmt}'; use {formats}").format(fmt=fmt,
+                    formats=' and/or '.join(FORMATS))
                        + did_you_mean(fmt, FORMATS))
         if not formats:
-            c.fail(("formats",), "formats must name docx and/or pdf")
+            c.fail(("formats",), _("formats must name docx and/or pdf"))
         spec.formats = tuple(f for f in FORMATS if f in formats)
 
     if data.get("data") is not None:
@@ -319,18 +324,18 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
     if "sections" in data:
         spec.entries = _entries(c, data["sections"])
     else:
-        c.fail((), "missing required key 'sections' (a list of section:, table:, figures:, text: entries)")
+        c.fail((), _("missing required key 'sections' (a list of section:, table:, figures:, text: entries)"))
 
     if data.get("closing") is not None:
         spec.closing = _closing(c, data["closing"])
 
-    for key, what in (("sources", "an appendix of every figure cited"),
-                      ("draft", "征求意见稿 across every page")):
+    for key, what in (("sources", _("an appendix of every figure cited")),
+                      ("draft", _("征求意见稿 across every page"))):
         if data.get(key) is not None:
             if isinstance(data[key], bool):
                 setattr(spec, key, data[key])
             else:
-                c.fail((key,), f"{key} takes true or false (true: {what})")
+                c.fail((key,), _("{key} takes true or false (true: {what})").format(key=key, what=what))
 
     return spec, c.errors
 
@@ -346,37 +351,39 @@ def _date(c: _Checker, value, path=("date",)) -> _dt.date | None:
         try:
             value = _dt.date.fromisoformat(str(value))
         except ValueError:
-            c.fail(path, f"date '{value}' is not a date; write it as 2025-03-15")
+            c.fail(path, _("date '{value}' is not a date; write it as 2025-03-15").format(value=value))
             return None
     if not FIRST_DATE <= value <= LAST_DATE:
-        c.fail(path, f"date '{value}' is outside {FIRST_DATE.year}–{LAST_DATE.year}; "
-               "check the year")
+        c.fail(path, _("date '{value}' is outside {year}–{year2}; check the year").format(value=value,
+            year=FIRST_DATE.year, year2=LAST_DATE.year))
         return None
     return value
 
 
 def _closing(c: _Checker, value) -> Closing | None:
     if not isinstance(value, dict):
-        c.fail(("closing",), f"closing is a mapping with the keys {CLOSING_HELP}, got {_kind(value)}")
+        c.fail(("closing",), _("closing is a mapping with the keys {closing_help}, got {kind}").format(
+            closing_help=CLOSING_HELP, kind=_kind(value)))
         return None
     given = {}  # canonical key -> the key as written (for locations)
     for key in value:
         canonical = CLOSING_ALIASES.get(key, key)
         if canonical not in CLOSING_KEYS:
-            c.fail(("closing", key), f"unknown key '{key}'"
+            c.fail(("closing", key), _("unknown key '{key}'").format(key=key)
                    + did_you_mean(key, (*CLOSING_KEYS, *CLOSING_ALIASES))
-                   + f"; the keys are {CLOSING_HELP}", at_key=True)
+                   + _("; the keys are {closing_help}").format(closing_help=CLOSING_HELP), at_key=True)
         elif canonical in given:
-            c.fail(("closing", key), f"'{key}' and '{given[canonical]}' say the same; keep one",
+            c.fail(("closing", key), _("'{key}' and '{given}' say the same; keep one").format(key=key,
+                given=given[canonical]),
                    at_key=True)
         else:
             given[canonical] = key
-    lists = {k: tuple(t for t, _ in c.text_list(value[given[k]], ("closing", given[k])))
+    lists = {k: tuple(t for t, __ in c.text_list(value[given[k]], ("closing", given[k])))
              for k in ("report", "send", "distribute", "cc")
              if k in given and value[given[k]] is not None}
     copies = value.get(given.get("copies", "copies"))
     if copies is not None and (isinstance(copies, bool) or not isinstance(copies, int) or copies < 1):
-        c.fail(("closing", given["copies"]), "copies must be a whole number (共印60份: copies: 60)")
+        c.fail(("closing", given["copies"]), _("copies must be a whole number (共印60份: copies: 60)"))
         copies = None
     printed_by = c.text(value, ("closing", given["printed_by"])) if "printed_by" in given else None
     printed_on = None
@@ -387,11 +394,11 @@ def _closing(c: _Checker, value) -> Closing | None:
 
 def _entries(c: _Checker, value) -> list[Entry]:
     if not isinstance(value, list) or not value:
-        c.fail(("sections",), "sections must be a list of entries (section:, table:, figures:, text:, page_break)")
+        c.fail(("sections",), _("sections must be a list of entries (section:, table:, figures:, text:, page_break)"))
         return []
     if len(value) > MAX_ENTRIES:
-        c.fail(("sections",), f"{len(value)} entries; a brief takes at most {MAX_ENTRIES}: split it "
-               "into several briefs")
+        c.fail(("sections",), _("{count} entries; a brief takes at most {max_entries}: split it into several "
+                                "briefs").format(count=len(value), max_entries=MAX_ENTRIES))
         return []
     out: list[Entry] = []
     for i, item in enumerate(value):
@@ -401,19 +408,20 @@ def _entries(c: _Checker, value) -> list[Entry]:
             out.append(PageBreakEntry(where))
             continue
         if isinstance(item, str):
-            c.fail(path, f"'{item}' is not an entry; did you mean '- section: {item}'?")
+            c.fail(path, _("'{item}' is not an entry; did you mean '- section: {item}'?").format(item=item))
             continue
         if not isinstance(item, dict) or not item:
-            c.fail(path, f"each entry is a mapping like '- section: fireworks', got {_kind(item)}")
+            c.fail(path, _("each entry is a mapping like '- section: fireworks', got {kind}").format(kind=_kind(item)))
             continue
         kinds = [k for k in item if k in ENTRY_KINDS]
         if len(kinds) != 1:
             if not kinds:
                 key = next(iter(item))
-                c.fail(path + (key,), f"unknown entry '{key}'" + did_you_mean(key, ENTRY_KINDS)
-                       + f"; an entry is one of {', '.join(ENTRY_KINDS)}", at_key=True)
+                c.fail(path + (key,), _("unknown entry '{key}'").format(key=key) + did_you_mean(key, ENTRY_KINDS)
+                       + _("; an entry is one of {entry_kinds}").format(entry_kinds=', '.join(ENTRY_KINDS)),
+                           at_key=True)
             else:
-                c.fail(path, f"an entry has one kind, this one has {' and '.join(kinds)}")
+                c.fail(path, _("an entry has one kind, this one has {kinds}").format(kinds=' and '.join(kinds)))
             continue
         kind = kinds[0]
         entry = _ENTRY_READERS[kind](c, item, path, where)
@@ -435,16 +443,16 @@ def _indicator_block(c, item, path, kind, title_required):
     if isinstance(body, list):  # short form: figures: [ids]
         return "", c.text_list(body, path + (kind,))
     if not isinstance(body, dict):
-        c.fail(path + (kind,), f"{kind} takes title and indicators, got {_kind(body)}")
+        c.fail(path + (kind,), _("{kind} takes title and indicators, got {kind2}").format(kind=kind, kind2=_kind(body)))
         return None, []
     c.unknown_keys(body, ("title", "indicators"), path + (kind,))
     title = c.text(body, path + (kind, "title"), required=title_required) or ""
     if "indicators" not in body:
-        c.fail(path + (kind,), "missing required key 'indicators'")
+        c.fail(path + (kind,), _("missing required key 'indicators'"))
         return None, []
     ids = c.text_list(body["indicators"], path + (kind, "indicators"))
     if not ids:
-        c.fail(path + (kind, "indicators"), "list at least one indicator (see `shangli-brief indicators`)")
+        c.fail(path + (kind, "indicators"), _("list at least one indicator (see `shangli-brief indicators`)"))
     return title, ids
 
 
@@ -456,7 +464,8 @@ def _table(c, item, path, where):
 def _figures(c, item, path, where):
     title, ids = _indicator_block(c, item, path, "figures", title_required=False)
     if ids and not 3 <= len(ids) <= 6:  # reported; the ids are still checked by `check`
-        c.fail(path + ("figures",), f"a key-figure panel shows 3 to 6 figures, this one has {len(ids)}")
+        c.fail(path + ("figures",), _("a key-figure panel shows 3 to 6 figures, this one has {count}").format(
+            count=len(ids)))
     return FiguresEntry(title, ids, where) if title is not None and ids else None
 
 
@@ -464,7 +473,7 @@ def _text(c, item, path, where):
     c.unknown_keys(item, ("text",), path)
     text = item["text"]
     if not isinstance(text, str) or not text.strip():
-        c.fail(path + ("text",), "text takes Markdown text (use 'text: |' for several lines)")
+        c.fail(path + ("text",), _("text takes Markdown text (use 'text: |' for several lines)"))
         return None
     return TextEntry(text, c.m.where(path + ("text",)))
 
@@ -475,29 +484,30 @@ def _chart(c, item, path, where):
     c.unknown_keys(item, ("chart",), path)
     here = path + ("chart",)
     if not isinstance(body, dict):
-        c.fail(here, f"chart takes kind, title and indicators, got {_kind(body)}")
+        c.fail(here, _("chart takes kind, title and indicators, got {kind}").format(kind=_kind(body)))
         return None
     c.unknown_keys(body, ("kind", "title", "indicators", "periods"), here)
     kind = c.text(body, here + ("kind",)) or "bar"
     if kind not in CHART_KINDS:
-        c.fail(here + ("kind",), f"chart kind must be one of {', '.join(CHART_KINDS)} (bar: one or two "
-               "periods; hbar: ranked items; line: three or more periods)" + did_you_mean(kind, CHART_KINDS))
+        c.fail(here + ("kind",), _("chart kind must be one of {chart_kinds} (bar: one or two periods; hbar: ranked "
+                                   "items; line: three or more periods)").format(
+                                       chart_kinds=', '.join(CHART_KINDS)) + did_you_mean(kind, CHART_KINDS))
         return None
     title = c.text(body, here + ("title",), required=True)
     if "indicators" not in body:
-        c.fail(here, "missing required key 'indicators'")
+        c.fail(here, _("missing required key 'indicators'"))
         return None
     ids = c.text_list(body["indicators"], here + ("indicators",))
     periods = []
     for raw, at in c.text_list(body.get("periods") or [], here + ("periods",)):
         period = normalise_period(raw)
         if period is None:
-            c.fail(here + ("periods",), f"'{raw}' is not a period like 2024 or 2021-2025")
+            c.fail(here + ("periods",), _("'{raw}' is not a period like 2024 or 2021-2025").format(raw=raw))
         else:
             periods.append((period, at))
     if not ids or title is None:
         if not ids:
-            c.fail(here + ("indicators",), "list at least one indicator (see `shangli-brief indicators`)")
+            c.fail(here + ("indicators",), _("list at least one indicator (see `shangli-brief indicators`)"))
         return None
     kind_at = c.m.where(here + ("kind",)) if "kind" in body else c.m.where(here)
     return ChartEntry(kind, title, ids, periods, where, kind_at)
@@ -505,7 +515,7 @@ def _chart(c, item, path, where):
 
 def _page_break(c, item, path, where):
     if item.get("page_break") is not None:
-        c.fail(path + ("page_break",), "page_break takes no value")
+        c.fail(path + ("page_break",), _("page_break takes no value"))
     return PageBreakEntry(where)
 
 

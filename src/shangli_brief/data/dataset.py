@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ErrorList, InputError, Location, did_you_mean, display_path
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml, parse_yaml
+from ..i18n import _
 
 QUALIFIERS = ("exact", "approx", "over", "plus")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -88,7 +89,8 @@ class Dataset:
         return f"《{meta.get('short', meta['title'])}》" if meta else source
 
     def unknown(self, indicator_id: str) -> str:
-        return f"unknown indicator '{indicator_id}'" + did_you_mean(indicator_id, self.indicators)
+        return _("unknown indicator '{indicator_id}'").format(
+            indicator_id=indicator_id) + did_you_mean(indicator_id, self.indicators)
 
     def to_json(self, category: str | None = None, period: str | None = None,
                 origins: bool = False) -> list[dict]:
@@ -160,8 +162,8 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
     _merge(dataset, builtin, errors, builtin=True)
     for path, named_at in extra_files:
         if not Path(path).is_file():
-            errors.append(InputError(f"data file '{display_path(path)}' not found; paths in 'data' "
-                                     "are relative to the workspace (the folder holding briefs/)",
+            errors.append(InputError(_("data file '{path}' not found; paths in 'data' are relative to the workspace "
+                                       "(the folder holding briefs/)").format(path=display_path(path)),
                                      named_at))
             continue
         try:
@@ -169,7 +171,7 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
                 from .tables import load_table
                 doc = load_table(path)
             else:
-                doc = load_yaml(path, "data file")
+                doc = load_yaml(path, _("data file"))
             _merge(dataset, doc, errors, builtin=False)
         except InputError as e:
             errors.append(e)
@@ -201,7 +203,7 @@ class _Reader:
                 self.fail(path, f"missing '{key}'")
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail(path + (key,), "expected text")
+            self.fail(path + (key,), _("expected text"))
             return None
         return str(value).strip()
 
@@ -210,12 +212,12 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
     r = _Reader(doc, errors)
     data = doc.data
     if not isinstance(data, dict):
-        r.fail((), "a data file is a mapping with an 'indicators:' list")
+        r.fail((), _("a data file is a mapping with an 'indicators:' list"))
         return
     allowed = {"indicators", "facts", "sources", "categories"}
     for key in data:
         if key not in allowed:
-            errors.append(InputError(f"unknown key '{key}'" + did_you_mean(key, allowed),
+            errors.append(InputError(_("unknown key '{key}'").format(key=key) + did_you_mean(key, allowed),
                                      doc.key_where((key,)), key))
     sources = data.get("sources") or {}
     if builtin:
@@ -229,14 +231,14 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
     for i, item in enumerate(data.get("indicators") or []):
         path = ("indicators", i)
         if not isinstance(item, dict):
-            r.fail(path, "each indicator is a mapping with id, name, unit and values")
+            r.fail(path, _("each indicator is a mapping with id, name, unit and values"))
             continue
         ind_id = r.text(item, path, "id")
         if ind_id is None:
             continue
         if not ID_RE.match(ind_id):
-            r.fail(path + ("id",), f"indicator id '{ind_id}' must be lowercase ASCII, dotted by "
-                                   "category, like 'fireworks.output'")
+            r.fail(path + ("id",), _("indicator id '{ind_id}' must be lowercase ASCII, dotted by category, like "
+                                     "'fireworks.output'").format(ind_id=ind_id))
             continue
         existing = dataset.indicators.get(ind_id)
         if existing is None:
@@ -245,8 +247,8 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
                 continue
             if len(name) > MAX_NAME or len(unit) > MAX_UNIT:
                 key, limit = ("name", MAX_NAME) if len(name) > MAX_NAME else ("unit", MAX_UNIT)
-                r.fail(path + (key,), f"{len(name if key == 'name' else unit)} characters; an "
-                       f"indicator's {key} takes at most {limit}")
+                r.fail(path + (key,), _("{count} characters; an indicator's {key} takes at most {limit}").format(
+                    count=len(name if key == 'name' else unit), key=key, limit=limit))
                 continue
             existing = Indicator(ind_id, name, unit, ind_id.split(".")[0],
                                  kind=str(item.get("kind", "level")), origin=doc.where(path))
@@ -255,10 +257,11 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             # A data file may update a built-in indicator's name or unit only deliberately.
             for key in ("name", "unit"):
                 if key in item and str(item[key]) != getattr(existing, key):
-                    r.fail(path + (key,), f"'{ind_id}' already has {key} '{getattr(existing, key)}'")
+                    r.fail(path + (key,), _("'{ind_id}' already has {key} '{getattr}'").format(ind_id=ind_id,
+                        key=key, getattr=getattr(existing, key)))
         values = item.get("values")
         if not isinstance(values, list) or not values:
-            r.fail(path, "missing 'values': a list of {period, value, qualifier, source}")
+            r.fail(path, _("missing 'values': a list of {period, value, qualifier, source}"))
             continue
         for j, raw in enumerate(values):
             value = _read_value(r, raw, path + ("values", j), short_names, builtin)
@@ -267,10 +270,13 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             old = existing.at(value.period)
             if old is not None and (old.value, old.qualifier) != (value.value, value.qualifier) \
                     and not raw.get("replace"):
-                r.fail(path + ("values", j), f"'{ind_id}' already has {value.period} = {old.value} "
-                       f"({old.qualifier}, from {old.source}); this file says {value.value} "
-                       f"({value.qualifier}): to replace it, say replace: true (a 'replace' column "
-                       "of yes in a spreadsheet)")
+                r.fail(path + ("values", j),
+                    _("'{ind_id}' already has {period} = {value} ({qualifier}, from {source}); this "
+                                               "file says {value2} ({qualifier2}): to replace it, say replace: true (a "
+                                               "'replace' column of yes in a spreadsheet)").format(ind_id=ind_id,
+                                                   period=value.period, value=old.value, qualifier=old.qualifier,
+                                                       source=old.source, value2=value.value,
+                                                           qualifier2=value.qualifier))
                 continue
             existing.values = [v for v in existing.values if v.period != value.period] + [value]
         existing.values.sort(key=lambda v: period_sort_key(v.period))
@@ -278,11 +284,11 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
     for i, item in enumerate(data.get("facts") or []):
         path = ("facts", i)
         if not isinstance(item, dict):
-            r.fail(path, "each fact is a mapping with id, kind, period and text")
+            r.fail(path, _("each fact is a mapping with id, kind, period and text"))
             continue
         period = normalise_period(item.get("period", ""))
         if period is None:
-            r.fail(path + ("period",), "period must be a year like 2024 or a span like 2021-2025")
+            r.fail(path + ("period",), _("period must be a year like 2024 or a span like 2021-2025"))
             continue
         source = short_names.get(str(item.get("src")), item.get("source"))
         dataset.facts.append(Fact(str(item["id"]), str(item.get("kind", "event")), period,
@@ -303,29 +309,29 @@ def parse_number(raw) -> tuple[Decimal | None, str | None]:
     20 digits, magnitude under 10^15, written as digits (an exponent of up to three digits)."""
     text = str(raw).strip().replace(",", "")
     if isinstance(raw, float) and raw != raw or text.lower() in ("nan", "snan", "-nan", "+nan"):
-        return None, f"value '{raw}' is not a number; write the figure as published"
+        return None, _("value '{raw}' is not a number; write the figure as published").format(raw=raw)
     if isinstance(raw, float) and raw in (float("inf"), float("-inf")) or "inf" in text.lower():
-        return None, f"value '{raw}' is infinite; write the figure as published"
+        return None, _("value '{raw}' is infinite; write the figure as published").format(raw=raw)
     if not _NUMBER.fullmatch(text):
-        return None, f"value '{raw}' is not a number; write digits, such as 230 or 28.4"
+        return None, _("value '{raw}' is not a number; write digits, such as 230 or 28.4").format(raw=raw)
     number = Decimal(text)
     if abs(number) >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS:
-        return None, (f"value '{raw}' is out of range (at most {MAX_DIGITS} digits, below "
-                      "10^15); check the figure and its unit")
+        return None, (_("value '{raw}' is out of range (at most {max_digits} digits, below 10^15); check "
+                        "the figure and its unit").format(raw=raw, max_digits=MAX_DIGITS))
     return number, None
 
 
 def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
     if not isinstance(raw, dict):
-        r.fail(path, "each value is a mapping: {period, value, qualifier, source}")
+        r.fail(path, _("each value is a mapping: {period, value, qualifier, source}"))
         return None
     period = normalise_period(raw.get("period", ""))
     if period is None:
-        r.fail(path + ("period",), "period must be a year like 2024 or a span like 2021-2025")
+        r.fail(path + ("period",), _("period must be a year like 2024 or a span like 2021-2025"))
         return None
     number = raw.get("value")
     if isinstance(number, bool) or not isinstance(number, (int, float, str)):
-        r.fail(path + ("value",), "value must be a number, as published (200 for 突破200亿元)")
+        r.fail(path + ("value",), _("value must be a number, as published (200 for 突破200亿元)"))
         return None
     number, problem = parse_number(number)
     if problem:
@@ -333,12 +339,13 @@ def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
         return None
     qualifier = str(raw.get("qualifier", "exact"))
     if qualifier not in QUALIFIERS:
-        r.fail(path + ("qualifier",), f"qualifier must be one of {', '.join(QUALIFIERS)}"
+        r.fail(path + ("qualifier",), _("qualifier must be one of {qualifiers}").format(
+            qualifiers=', '.join(QUALIFIERS))
                + did_you_mean(qualifier, QUALIFIERS))
         return None
     source = short_names.get(str(raw.get("src"))) if builtin else raw.get("source")
     if not source:
-        r.fail(path, "missing 'source': say where the figure was published")
+        r.fail(path, _("missing 'source': say where the figure was published"))
         return None
     return Value(period, number, qualifier, str(source), str(raw.get("section", "")),
                  bool(raw.get("derived", False)), raw.get("formula"), raw.get("note"),

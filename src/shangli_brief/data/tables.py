@@ -22,6 +22,7 @@ from ..errors import InputError, Location
 from ..typography import normalise
 from ..safezip import WORKBOOK, check_xml_parts
 from ..yamlfile import MAX_BYTES, MarkedYAML, check_characters, read_text
+from ..i18n import _
 
 COLUMNS = ("id", "period", "value", "qualifier", "source", "section", "name", "unit", "replace")
 REQUIRED = ("id", "period", "value", "source")
@@ -40,7 +41,7 @@ MAX_CELL = 2_000  # characters in one cell: an indicator's name or a source is a
 
 
 def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
-    text = read_text(path, "data file")
+    text = read_text(path, _("data file"))
     csv.field_size_limit(MAX_BYTES)  # the file is within MAX_BYTES; cells are checked below
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
@@ -48,8 +49,8 @@ def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
         for row in reader:
             rows.append((reader.line_num, row))
     except csv.Error as e:
-        raise InputError(f"not a valid CSV file: {e}; save it from Excel or WPS as "
-                         "CSV UTF-8", Location(path, reader.line_num)) from None
+        raise InputError(_("not a valid CSV file: {e}; save it from Excel or WPS as CSV UTF-8").format(e=e),
+            Location(path, reader.line_num)) from None
     return rows
 
 
@@ -66,8 +67,8 @@ def _xlsx_rows(path: str) -> list[tuple[int, list[str]]]:
             out.append((number, ["" if v is None else _cell_text(v) for v in row]))
         book.close()
     except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
-        raise InputError(f"cannot read the workbook: {type(e).__name__}: {e}; save it again from "
-                         "Excel or WPS as .xlsx", Location(path)) from None
+        raise InputError(_("cannot read the workbook: {kind}: {e}; save it again from Excel or WPS as "
+                           ".xlsx").format(kind=type(e).__name__, e=e), Location(path)) from None
     return out
 
 
@@ -80,28 +81,31 @@ def _cell_text(value) -> str:
 def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise InputError("the data file is empty; its first row names the columns "
-                         f"({', '.join(COLUMNS)})", Location(path, 1))
+        raise InputError(_("the data file is empty; its first row names the columns ({columns})").format(
+            columns=', '.join(COLUMNS)), Location(path, 1))
     header_line, header = rows[0]
     names = [h.strip().lower() for h in header]
     unknown = [h for h in names if h and h not in COLUMNS]
     if unknown:
-        raise InputError(f"unknown column '{unknown[0]}'; the columns are {', '.join(COLUMNS)}",
+        raise InputError(_("unknown column '{unknown}'; the columns are {columns}").format(unknown=unknown[0],
+            columns=', '.join(COLUMNS)),
                          Location(path, header_line))
     twice = next((h for k, h in enumerate(names) if h and h in names[:k]), None)
     if twice:
-        raise InputError(f"column '{twice}' appears twice; keep one", Location(path, header_line))
+        raise InputError(_("column '{twice}' appears twice; keep one").format(twice=twice), Location(path, header_line))
     for line, cells in rows:
         for k, cell in enumerate(cells):
             column = names[k] if line != header_line and k < len(names) and names[k] else None
             if len(cell) > MAX_CELL:
-                raise InputError(f"a cell of {len(cell)} characters (at most {MAX_CELL}); is "
-                                 "the file damaged?", Location(path, line), column)
+                raise InputError(_(
+                    "a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
+                        count=len(cell), max_cell=MAX_CELL), Location(path, line), column)
             check_characters(cell, Location(path, line), column)
             cells[k] = normalise(cell)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InputError(f"missing column '{missing[0]}'; the columns are {', '.join(COLUMNS)}",
+        raise InputError(_("missing column '{missing}'; the columns are {columns}").format(missing=missing[0],
+            columns=', '.join(COLUMNS)),
                          Location(path, header_line))
     marked = MarkedYAML(path, {"indicators": []})
     for i, (line, cells) in enumerate(rows[1:]):

@@ -11,6 +11,7 @@ from ..data.dataset import normalise_period
 from ..errors import InputError, Location, did_you_mean
 from ..model import Citation
 from . import numbers
+from ..i18n import _
 
 # Helpers whose first argument is an indicator id (used to list and check a template's indicators).
 INDICATOR_HELPERS = ("value", "growth", "change", "when", "name", "unit")
@@ -67,8 +68,8 @@ class Helpers:
             wanted = normalise_period(period)
             found = ind.at(wanted) if wanted else None
             if found is None:
-                raise InputError(f"'{ind.id}' has no value for period '{period}' (it has: "
-                                 f"{', '.join(ind.periods())})", template_location())
+                raise InputError(_("'{id}' has no value for period '{period}' (it has: {periods})").format(
+                    id=ind.id, period=period, periods=', '.join(ind.periods())), template_location())
             return found
         return ind.nearest(self.period)
 
@@ -88,7 +89,8 @@ class Helpers:
         """A rate read as growth: 增长28.4%, 下降3%."""
         ind = self._indicator(indicator_id)
         if ind.unit != "%":
-            raise InputError(f"growth() needs a rate in %; '{ind.id}' is in {ind.unit}: use value()",
+            raise InputError(_("growth() needs a rate in %; '{id}' is in {unit}: use value()").format(id=ind.id,
+                unit=ind.unit),
                              template_location())
         v = self._pick(ind, period)
         text = numbers.growth(v.value, v.qualifier)
@@ -101,13 +103,14 @@ class Helpers:
         ind = self._indicator(indicator_id)
         since = since if since is not None else self.compare
         if since is None:
-            raise InputError("change() needs a period to compare with: set 'compare' in the spec "
-                             "or pass one, change('id', '2022')", template_location())
+            raise InputError(_("change() needs a period to compare with: set 'compare' in the spec "
+                             "or pass one, change('id', '2022')"), template_location())
         before, after = self._pick(ind, since), self._pick(ind, until)
         text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
         if text is None:
-            raise InputError(f"'{ind.id}' cannot show a change between {before.period} and "
-                             f"{after.period}: a value is only known as a bound (超/余)",
+            raise InputError(_("'{id}' cannot show a change between {period} and {period2}: a value is only "
+                               "known as a bound (超/余)").format(
+                                   id=ind.id, period=before.period, period2=after.period),
                              template_location())
         self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
         self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
@@ -144,6 +147,6 @@ class Helpers:
         """One named honour or event, by id: fact('honour.civilised_city') -> 全国文明城市."""
         found = next((f for f in self.dataset.facts if f.id == fact_id), None)
         if found is None:
-            raise InputError(f"unknown fact '{fact_id}'" + did_you_mean(
+            raise InputError(_("unknown fact '{fact_id}'").format(fact_id=fact_id) + did_you_mean(
                 fact_id, [f.id for f in self.dataset.facts]), template_location())
         return found.text

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import InputError, Location
 from ..model import Block, Heading, ListBlock, Paragraph, Run
+from ..i18n import _
 
 _md = MarkdownIt("commonmark", {"html": False})
 
@@ -23,7 +24,8 @@ def to_blocks(text: str, origin: Location | None) -> list[Block]:
         if tok.type == "heading_open":
             level = int(tok.tag[1])
             if level > 4:
-                raise InputError(f"heading level {level} is too deep: use # to ####", _at(origin, tok))
+                raise InputError(_("heading level {level} is too deep: use # to ####").format(level=level),
+                    _at(origin, tok))
             blocks.append(Heading(level, _plain(tokens[i + 1]).strip(), _at(origin, tok)))
             i += 3
         elif tok.type == "paragraph_open":
@@ -34,8 +36,9 @@ def to_blocks(text: str, origin: Location | None) -> list[Block]:
         elif tok.type == "hr":
             i += 1  # a thematic break carries no content in a briefing
         else:
-            raise InputError(f"unsupported Markdown ({tok.type.replace('_open', '')}); use paragraphs, "
-                             "headings, **bold** and lists", _at(origin, tok))
+            raise InputError(_(
+                "unsupported Markdown ({replace}); use paragraphs, headings, **bold** and lists").format(
+                    replace=tok.type.replace('_open', '')), _at(origin, tok))
     return blocks
 
 
@@ -96,7 +99,7 @@ def _runs(inline, origin) -> list[Run]:
         elif kind in ("link_open", "link_close"):
             continue  # keep the link text; a printed briefing has no links
         else:
-            raise InputError(f"unsupported Markdown ({kind}) in text", _at(origin, inline))
+            raise InputError(_("unsupported Markdown ({kind}) in text").format(kind=kind), _at(origin, inline))
     return [r for r in runs if r.text]
 
 

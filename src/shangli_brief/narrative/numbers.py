@@ -6,6 +6,7 @@ qualifiers in their place: 约58万人次, 超80%, 突破200亿元, 150余种, 6
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from ..i18n import _
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -47,7 +48,7 @@ def quantity(number, unit: str, qualifier: str = "exact", over_word: str = "超"
         if unit == "%":
             return f"{n}%以上"
         return f"{n}余{unit}"
-    raise ValueError(f"unknown qualifier {qualifier!r}")
+    raise ValueError(_("unknown qualifier {qualifier!r}").format(qualifier=qualifier))
 
 
 def bare(number, qualifier: str = "exact", suffix: str = "") -> str:
@@ -93,7 +94,7 @@ def relative_change(before, after) -> str:
     """Change of a level, in per cent to one decimal: 100 -> 128.4 gives 增长28.4%."""
     before, after = Decimal(before), Decimal(after)
     if before == 0:
-        raise ValueError("cannot compute a change from zero")
+        raise ValueError(_("cannot compute a change from zero"))
     pct = ((after - before) / abs(before) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return growth(pct)
 

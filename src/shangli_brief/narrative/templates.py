@@ -19,6 +19,7 @@ from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..yamlfile import MAX_BYTES
 from .helpers import INDICATOR_HELPERS
 from .sandbox import BudgetedSandbox, BudgetExceeded, consume, section_budget
+from ..i18n import _, library_message
 
 BUILTIN_TEMPLATES = Path(str(resources.files("shangli_brief").joinpath("templates")))
 SECTION_SUFFIX = ".md.j2"
@@ -55,10 +56,11 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if not inside(filename, self.searchpath):
-            raise InputError(f"template '{template}' is a link to a file outside its templates "
-                             "folder; copy the file into the folder instead", Location(filename))
+            raise InputError(_("template '{template}' is a link to a file outside its templates folder; copy "
+                               "the file into the folder instead").format(template=template), Location(filename))
         if len(source) > MAX_BYTES:
-            raise InputError(f"template '{template}' is larger than {MAX_BYTES // 1_000_000} MB",
+            raise InputError(_("template '{template}' is larger than {max_bytes} MB").format(template=template,
+                max_bytes=MAX_BYTES // 1_000_000),
                              Location(filename))
         return source, filename, uptodate
 
@@ -92,10 +94,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def template_error(exc: Exception, fallback: Location | None = None) -> InputError:
     """A Jinja error as one InputError naming the template file and line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return InputError(f"template syntax error: {exc.message}",
+        return InputError(_("template syntax error: {message}").format(message=library_message(exc.message or "")),
                           Location(exc.filename or exc.name or "<template>", exc.lineno))
     if isinstance(exc, jinja2.TemplateNotFound):
-        return InputError(f"template '{exc.name}' not found", fallback)
+        return InputError(_("template '{name}' not found").format(name=exc.name), fallback)
     location = fallback
     tb = exc.__traceback__
     while tb is not None:  # innermost template frame wins
@@ -104,16 +106,17 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
             location = Location(template.filename or template.name,
                                 template.get_corresponding_lineno(tb.tb_lineno))
         tb = tb.tb_next
-    message = getattr(exc, "message", None) or str(exc)
+    message = library_message(getattr(exc, "message", None) or str(exc))
     if isinstance(exc, RecursionError):
-        message = ("templates include or call each other without end; check the includes and "
-                   "macros")
+        message = (_("templates include or call each other without end; check the includes and "
+                   "macros"))
     elif not isinstance(exc, (jinja2.TemplateError, BudgetExceeded)):
-        message = f"the template failed: {type(exc).__name__}: {message}"[:300]
+        message = _("the template failed: {kind}: {message}").format(kind=type(exc).__name__, message=message)[:300]
     if isinstance(exc, jinja2.UndefinedError):
-        message = f"{message} (helpers: {', '.join(INDICATOR_HELPERS)}, facts, fact, year, has)"
+        message = _("{message} (helpers: {indicator_helpers}, facts, fact, year, has)").format(message=message,
+            indicator_helpers=', '.join(INDICATOR_HELPERS))
     elif isinstance(exc, jinja2.exceptions.SecurityError):
-        message = f"not allowed in a template: {message}"
+        message = _("not allowed in a template: {message}").format(message=message)
     return InputError(message, location)
 
 
@@ -142,7 +145,7 @@ class SectionCatalogue:
         return self.sections().get(name)
 
     def unknown(self, name: str) -> str:
-        return f"unknown section '{name}'" + did_you_mean(name, self.sections())
+        return _("unknown section '{name}'").format(name=name) + did_you_mean(name, self.sections())
 
     def _inspect(self, name: str, path: Path, builtin: bool) -> SectionInfo:
         try:
@@ -154,7 +157,7 @@ class SectionCatalogue:
         title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
                       if isinstance(a.target, nodes.Name) and a.target.name == "title"
                       and isinstance(a.node, nodes.Const)), None)
-        ids = [ident for ident, _ in indicator_calls(tree)]
+        ids = [ident for ident, __ in indicator_calls(tree)]
         parent = self._parent(tree)
         if parent is not None:  # an override extending the original inherits what it keeps
             title = title or parent.title
@@ -166,7 +169,7 @@ class SectionCatalogue:
         if extends is None or not isinstance(extends.template, nodes.Const):
             return None
         try:
-            _, filename, _ = self.env.loader.get_source(self.env, extends.template.value)
+            __, filename, __ = self.env.loader.get_source(self.env, extends.template.value)
         except jinja2.TemplateNotFound:
             return None  # reported when the section is built or checked
         stem = Path(filename).name[: -len(SECTION_SUFFIX)]

@@ -15,6 +15,7 @@ import re
 from ..errors import ErrorList, InputError, did_you_mean
 from ..yamlfile import MarkedYAML, key_path_text
 from .sizes import SIZE_NAMES, size_pt
+from ..i18n import _
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ALIGNS = ("left", "center", "right", "justify")
@@ -44,51 +45,53 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
     def unknown(mapping, allowed, path):
         for key in mapping:
             if key not in allowed:
-                fail(path + (key,), f"unknown key '{key}'" + did_you_mean(key, allowed), at_key=True)
+                fail(path + (key,), _("unknown key '{key}'").format(key=key) + did_you_mean(key, allowed), at_key=True)
 
     def check(value, kind, path):
         if kind is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            return ok or fail(path, "expected a number")
+            return ok or fail(path, _("expected a number"))
         if kind is int:
-            return (isinstance(value, int) and not isinstance(value, bool)) or fail(path, "expected a whole number")
+            return (isinstance(value, int) and not isinstance(value, bool)) or fail(path, _("expected a whole number"))
         if kind is bool:
-            return isinstance(value, bool) or fail(path, "expected true or false")
+            return isinstance(value, bool) or fail(path, _("expected true or false"))
         if kind is str:
-            return isinstance(value, str) or fail(path, "expected text")
+            return isinstance(value, str) or fail(path, _("expected text"))
         if kind is list:
             return (isinstance(value, list) and all(isinstance(v, str) for v in value)) or \
-                fail(path, "expected a list of names")
+                fail(path, _("expected a list of names"))
         if kind == "size":
             try:
                 size_pt(value)
                 return True
             except ValueError:
-                return fail(path, f"size '{value}' is not a number of points or a size name "
-                                  f"({'、'.join(SIZE_NAMES)})")
+                return fail(path,
+                    _("size '{value}' is not a number of points or a size name ({size_names})").format(value=value,
+                        size_names='、'.join(SIZE_NAMES)))
         if kind == "color":
             return (isinstance(value, str) and (HEX.match(value) or value in colors)) or \
-                fail(path, f"colour '{value}' is not #RRGGBB or a colour name of the theme "
-                           f"({', '.join(sorted(colors))})")
+                fail(path, _("colour '{value}' is not #RRGGBB or a colour name of the theme ({sorted})").format(
+                    value=value, sorted=', '.join(sorted(colors))))
         if isinstance(kind, tuple):
-            return value in kind or fail(path, f"must be one of {', '.join(kind)}" + did_you_mean(str(value), kind))
+            return value in kind or fail(path, _("must be one of {kind}").format(
+                kind=', '.join(kind)) + did_you_mean(str(value), kind))
         raise AssertionError(kind)
 
     data = doc.data
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError("a theme file is a mapping (styles:, colors:, fonts:, page: …)", doc.where(()))
+        raise InputError(_("a theme file is a mapping (styles:, colors:, fonts:, page: …)"), doc.where(()))
     unknown(data, TOP, ())
     colors = dict(base.get("colors", {}))
     for name, value in (data.get("colors") or {}).items():
         if not (isinstance(value, str) and HEX.match(value)):
-            fail(("colors", name), f"colour '{value}' is not #RRGGBB")
+            fail(("colors", name), _("colour '{value}' is not #RRGGBB").format(value=value))
         colors[name] = value
     for section, keys in SECTIONS.items():
         if section in data:
             if not isinstance(data[section], dict):
-                fail((section,), "expected a mapping")
+                fail((section,), _("expected a mapping"))
                 continue
             unknown(data[section], keys, (section,))
             for key, value in data[section].items():
@@ -97,36 +100,38 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
     roles = set(base.get("fonts", {})) | set(data.get("fonts") or {})
     for role, spec in (data.get("fonts") or {}).items():
         if not isinstance(spec, dict):
-            fail(("fonts", role), "a font role is a mapping: {docx: 黑体, file: /path/font.ttf}")
+            fail(("fonts", role), _("a font role is a mapping: {docx: 黑体, file: /path/font.ttf}"))
             continue
         unknown(spec, FONT_KEYS, ("fonts", role))
         for key, value in spec.items():
             if key in FONT_KEYS:
                 check(value, FONT_KEYS[key], ("fonts", role, key))
         if role not in base.get("fonts", {}) and "docx" not in spec:
-            fail(("fonts", role), f"the new font role '{role}' needs a docx name")
+            fail(("fonts", role), _("the new font role '{role}' needs a docx name").format(role=role))
     for name, spec in (data.get("styles") or {}).items():
         if name not in base.get("styles", {}):
-            fail(("styles", name), f"unknown style '{name}'" + did_you_mean(name, base.get("styles", {})),
+            fail(("styles", name), _("unknown style '{name}'").format(name=name) + did_you_mean(name,
+                base.get("styles", {})),
                  at_key=True)
             continue
         if not isinstance(spec, dict):
-            fail(("styles", name), "a style is a mapping: {size: 三号, color: \"#000000\"}")
+            fail(("styles", name), _("a style is a mapping: {size: 三号, color: \"#000000\"}"))
             continue
         unknown(spec, STYLE_KEYS, ("styles", name))
         for key, value in spec.items():
             if key not in STYLE_KEYS:
                 continue
             if key == "font" and value not in roles:
-                fail(("styles", name, key), f"unknown font role '{value}'" + did_you_mean(str(value), roles))
+                fail(("styles", name, key), _("unknown font role '{value}'").format(
+                    value=value) + did_you_mean(str(value), roles))
             elif key != "font":
                 check(value, STYLE_KEYS[key], ("styles", name, key))
     for key in ("chart_colors", "glyph_fallback", "heading_numbers"):
         if key in data:
             check(data[key], list, (key,))
     if "heading_numbers" in data and isinstance(data["heading_numbers"], list) and len(data["heading_numbers"]) != 4:
-        fail(("heading_numbers",), "give four patterns, one per heading level, e.g. "
-                                   "[\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]")
+        fail(("heading_numbers",), _("give four patterns, one per heading level, e.g. "
+                                   "[\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]"))
     for i, value in enumerate(data.get("chart_colors") or []):
         check(value, "color", ("chart_colors", i))
     for key in ("latin_font", "reference_docx"):

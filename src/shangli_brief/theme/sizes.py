@@ -1,6 +1,7 @@
 """Type sizes: Chinese size names (字号) and points. A module of its own, so that the theme
 and its schema both use it without importing each other."""
 from __future__ import annotations
+from ..i18n import _
 
 # Chinese size names (字号) in points.
 SIZE_NAMES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16,
@@ -21,4 +22,4 @@ def size_pt(value) -> float:
         size = None
     if size is not None and 0 < size < 200:
         return size
-    raise ValueError(f"size '{value}' is not a number of points or a size name like 三号")
+    raise ValueError(_("size '{value}' is not a number of points or a size name like 三号").format(value=value))

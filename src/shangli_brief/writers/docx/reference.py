@@ -20,6 +20,7 @@ from lxml import etree
 from ...errors import InputError, Location
 from ...safezip import REFERENCE_DOCX, open_package, read_xml_part
 from .base import APP
+from ...i18n import _
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -51,12 +52,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 def clean_reference(path: str) -> io.BytesIO:
     """The reference package rebuilt from its allowed parts only, ready for python-docx."""
     where = Location(str(path))
-    what = "reference Word file"
+    what = _("reference Word file")
     with open_package(path, what, REFERENCE_DOCX) as package:
         names = set(package.namelist())
         if MAIN not in names:
-            raise InputError(f"'{path}' is not a Word document (it has no {MAIN}); save it from "
-                             "Word or WPS as .docx", where)
+            raise InputError(_("'{path}' is not a Word document (it has no {main}); save it from Word or WPS as "
+                               ".docx").format(path=path, main=MAIN), where)
         kept: dict[str, bytes] = {}
         for name in sorted(names):
             if KEPT_PARTS.fullmatch(name):
@@ -117,8 +118,9 @@ def _parse(data: bytes, name: str, where: Location):
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
-        raise InputError(f"the reference Word file is damaged ({name}: {e}); save it again from "
-                         "Word or WPS", where) from None
+        raise InputError(_(
+            "the reference Word file is damaged ({name}: {e}); save it again from Word or WPS").format(name=name,
+                e=e), where) from None
 
 
 def _serialise(root) -> bytes:

@@ -23,6 +23,7 @@ from .. import (TABLE_PADDING, WriteOptions, Written, caption_mark, chinese_date
 from . import ooxml
 from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
+from ...i18n import _
 
 
 def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
@@ -77,8 +78,9 @@ class DocxWriter:
         try:
             return docx.Document(package)
         except Exception as e:  # python-docx raises several kinds for a file that is not a DOCX
-            raise InputError(f"cannot use '{self.reference}' as the reference Word file: {e}; save "
-                             "it from Word or WPS as .docx", Location(self.reference)) from None
+            raise InputError(_("cannot use '{reference}' as the reference Word file: {e}; save it from Word or "
+                               "WPS as .docx").format(reference=self.reference, e=e),
+                                   Location(self.reference)) from None
 
     def _styles_by_name(self, word_name: str):
         # python-docx looks styles up by a linear search; a brief asks thousands of times.
@@ -278,7 +280,7 @@ class DocxWriter:
     def visit(self, block) -> None:
         method = getattr(self, f"visit_{type(block).__name__}", None)
         if method is None:
-            raise BuildError(f"the DOCX writer cannot render a {type(block).__name__} block",
+            raise BuildError(_("the DOCX writer cannot render a {kind} block").format(kind=type(block).__name__),
                              getattr(block, "origin", None))
         method(block)
 

@@ -222,22 +222,25 @@ class ChineseParagraph(Paragraph):
                            justify=style.alignment == TA_JUSTIFY,
                            squeeze=getattr(style, "gridSqueeze", 0.0))
 
+    def _get_split_blParaFunc(self):  # noqa: N802 - ReportLab's name
+        """ReportLab hands on the rest of a split paragraph as its words, after appending a space
+        to the last word of every line (Latin lines are joined by spaces). For our lines that
+        space is wrong, and doing it on every page made a long paragraph quadratic: the rest is
+        handed on as it is. The first part keeps ReportLab's way (its output is unchanged)."""
+        hard = super()._get_split_blParaFunc()
+
+        def split_words(bl_para, start, stop):
+            if start == 0:
+                return hard(bl_para, start, stop)
+            return [w for line in bl_para.lines[start:stop] for w in line.words]
+        return split_words
+
     def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
         lines = getattr(getattr(self, "blPara", None), "lines", None)
         widths = getattr(self, "_wrapWidths", None)
-        # ReportLab's split appends a space to the last word of each line it hands on (Latin
-        # lines are joined by spaces): keep the words' texts to put them back for our lines.
-        texts = [(w, w.text) for line in lines or () for w in getattr(line, "words", ())
-                 if hasattr(w, "text")]
         parts = super().split(availWidth, availHeight)
         if len(parts) == 2 and lines and isinstance(parts[0], Paragraph) \
                 and hasattr(parts[0], "blPara") and widths:
-            done = len(parts[0].blPara.lines)
-            rest = lines[done:]
-            kept = {id(w) for line in rest for w in getattr(line, "words", ())}
-            for word, text in texts:
-                if id(word) in kept:
-                    word.text = text
             # the lines after the first all had the paragraph's last width
-            parts[1]._prewrapped = (widths[-1], rest)
+            parts[1]._prewrapped = (widths[-1], lines[len(parts[0].blPara.lines):])
         return parts

@@ -15,6 +15,7 @@ from ...fontconvert import cache_dir
 from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, resolve_theme_fonts
 from ...theme import TextStyle, Theme
 from .facecache import load_ttfont
+from ...i18n import _
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -48,9 +49,10 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
                 raise
             except Exception as again:  # noqa: BLE001
                 error = again
-        raise BuildError(f"cannot read the font file '{font.file}' for role '{font.role}' "
-                         f"({type(error).__name__}: {error}); reinstall the font or name another "
-                         f"file with {env_variable(font.role)}=FILE") from None
+        raise BuildError(_("cannot read the font file '{file}' for role '{role}' ({kind}: {error}); "
+                           "reinstall the font or name another file with {env_variable}=FILE").format(
+                               file=font.file, role=font.role, kind=type(error).__name__, error=error,
+                                   env_variable=env_variable(font.role))) from None
 
 
 class PdfStyles:
@@ -60,7 +62,7 @@ class PdfStyles:
         registered = {}
         for role, font in resolved.items():
             registered[role] = _register_or_repair(font, theme.fonts[role])
-        self.font_names = {role: name for role, (name, _) in registered.items()}
+        self.font_names = {role: name for role, (name, __) in registered.items()}
         self._family = {registered[role][0]: f.family for role, f in resolved.items()}
         # Set by the writer for each document: (character, origin) -> (face, fallback face)
         self.glyphs: dict | None = None
@@ -92,7 +94,7 @@ class PdfStyles:
         if self._fallbacks is None:  # loaded only when a document needs one
             faces = fallback_faces(self.theme)
             self._fallbacks = [register(f) for f in faces]
-            for face, (name, _) in zip(faces, self._fallbacks):
+            for face, (name, __) in zip(faces, self._fallbacks):
                 self._family[name] = face.family
         return next((name for name, chars in self._fallbacks if ord(ch) in chars), None)
 

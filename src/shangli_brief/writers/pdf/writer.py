@@ -19,6 +19,7 @@ from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, con
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
+from ...i18n import _
 
 _styles_cache: dict[str, PdfStyles] = {}
 
@@ -77,14 +78,15 @@ def glyph_warnings(glyphs: dict) -> tuple[str, ...]:
         where = f"{origin}: " if origin is not None else ""
         listed = ", ".join(chars)
         if fallback == "rtl":
-            out.append(f"{where}right-to-left script, set left to right with unjoined letters: "
-                       f"{listed}; give such text as an image or in Chinese")
+            out.append(_("{where}right-to-left script, set left to right with unjoined letters: {listed}; "
+                         "give such text as an image or in Chinese").format(where=where, listed=listed))
         elif fallback:
-            out.append(f"{where}not in {face}, drawn in {fallback}: {listed}")
+            out.append(_("{where}not in {face}, drawn in {fallback}: {listed}").format(where=where, face=face,
+                fallback=fallback, listed=listed))
         else:
-            out.append(f"{where}in no font of this brief, printed as empty boxes: {listed}; "
-                       "replace them, or install a font that has them and name it under "
-                       "glyph_fallback in the theme")
+            out.append(_("{where}in no font of this brief, printed as empty boxes: {listed}; replace "
+                         "them, or install a font that has them and name it under glyph_fallback in the "
+                         "theme").format(where=where, listed=listed))
     return tuple(out)
 
 
@@ -244,7 +246,7 @@ class PdfWriter:
             self.styles.origin = block.origin
         method = getattr(self, f"visit_{type(block).__name__}", None)
         if method is None:
-            raise BuildError(f"the PDF writer cannot render a {type(block).__name__} block",
+            raise BuildError(_("the PDF writer cannot render a {kind} block").format(kind=type(block).__name__),
                              getattr(block, "origin", None))
         return method(block)
 
