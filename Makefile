@@ -3,7 +3,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: brief test lint setup system-fonts system-test bench clean
+.PHONY: brief test lint messages setup system-fonts system-test bench clean
 
 brief: system-fonts $(STAMP)
 	$(VENV)/bin/shangli-brief fonts --prepare
@@ -15,6 +15,10 @@ test: system-test $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+
+# After adding or changing a message: extract, merge into the Chinese .po, compile the .mo.
+messages: $(STAMP)
+	$(PY) scripts/messages.py
 
 bench: system-fonts $(STAMP)
 	$(PY) -m pip install --quiet typst   # benchmark only: the compiler we compare with

@@ -232,8 +232,8 @@ def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
             continue
         source = Path(info.template).read_text("utf-8")
         for line, digits in typed_digits(catalogue.env, source, info.template):
-            out.append(_("{Location}: '{digits}' is typed into the text; use a helper such as value('…') "
-                         "so that a data update changes it too").format(Location=Location(info.template, line),
+            out.append(_("{where}: '{digits}' is typed into the text; use a helper such as value('…') "
+                         "so that a data update changes it too").format(where=Location(info.template, line),
                              digits=digits))
     for entry in spec.entries:
         if hasattr(entry, "text") and getattr(entry, "origin", None):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -22,11 +23,40 @@ EPILOG = N_("""examples:
 exit status: 0 done; 1 a build failed; 2 the input (spec, data, template, arguments) is wrong.""")
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help text wrapped by display width: a Chinese character takes two columns, and lines
+    may break between Chinese characters but never inside a Latin word or option."""
+
+    def _split_lines(self, text, width):
+        import unicodedata
+        lines, line, used = [], "", 0
+        for token in re.findall(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uff00-\uffef"
+                                r"\u3000-\u303f]+|\s+", " ".join(text.split())):
+            size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
+            if token.isspace():
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            if used + size > width and line.strip() and not _opening_forbidden(token):
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line, used = line + token, used + size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+
+def _opening_forbidden(token: str) -> bool:
+    """Chinese punctuation that may not start a line (a simple 禁则 for help text)."""
+    return token[0] in "，。、；：？！）》”’"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="shangli-brief", epilog=_(EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="shangli-brief", epilog=_(EPILOG), formatter_class=HelpFormatter,
         description=_("Build Shangli County briefings (DOCX and PDF) from YAML brief specs."))
-    p.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
+    p.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
+                   help=_("show the version and exit"))
     p.add_argument("--debug", action="store_true", help=_("show a traceback on errors"))
     p.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages: zh (中文) or en; default: "
                                                     "SHANGLI_BRIEF_LANG, else the system's language"))
@@ -114,7 +144,9 @@ def _parser() -> argparse.ArgumentParser:
                         "`make brief` does this once"))
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for command in sub.choices.values():  # `shangli-brief build --version` works too
-        command.add_argument("--version", action="version", version=f"shangli-brief {__version__}")
+        command.formatter_class = HelpFormatter
+        command.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
+                             help=_("show the version and exit"))
         command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of the messages (zh or en)"))
     return p

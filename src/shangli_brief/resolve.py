@@ -36,9 +36,9 @@ def build_date() -> _dt.date:
     if epoch.isdigit() and len(epoch) <= 12:
         day = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
     if day is None or not FIRST_DATE <= day <= LAST_DATE:
-        raise InputError(f"SOURCE_DATE_EPOCH='{epoch[:20]}' is not a time between "
-                         f"{FIRST_DATE.year} and {LAST_DATE.year} in seconds since 1970; "
-                         "unset it or give such a number")
+        raise InputError(_("SOURCE_DATE_EPOCH='{epoch}' is not a time between {first} and {last} in "
+                           "seconds since 1970; unset it or give such a number").format(
+                               epoch=epoch[:20], first=FIRST_DATE.year, last=LAST_DATE.year))
     return day
 
 

@@ -39,8 +39,8 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
         raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=e.strerror),
             where) from None
     if size > limits.file:
-        raise InputError(_("the {what} is larger than {file} MB; is it the right file?").format(what=what,
-            file=limits.file // 1_000_000), where)
+        raise InputError(_("the {what} is larger than {limit} MB; is it the right file?").format(what=what,
+            limit=limits.file // 1_000_000), where)
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:

@@ -53,13 +53,14 @@ def run(paths: list[Path], job: Job, report) -> int:
         batch.reset_workspace()  # data, theme and templates read afresh; fonts stay loaded
         result = build_one(path, job)
         for message, __, __ in result.errors:
-            report(f"error: {message}", True)
+            report(_("error: {message}").format(message=message), True)
         for out in result.outputs:
             for warning in out.warnings:
-                report(f"warning: {warning}", True)
+                report(_("warning: {message}").format(message=warning), True)
         if result.outputs:
             names = ", ".join(str(o.path) for o in result.outputs)
-            report(f"{_now()} built {path} in {result.seconds:.2f} s: {names}")
+            report(_("{now} built {path} in {seconds:.2f} s: {names}").format(
+                now=_now(), path=path, seconds=result.seconds, names=names))
         else:
             report(_("{now} {path} not built; fix the error above and save again").format(now=_now(), path=path), True)
 
@@ -99,7 +100,7 @@ def main_loop(paths, job) -> int:
     try:
         return run(paths, job, report)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(_("stopped"), file=sys.stderr)
         return 0
     finally:
         sys.stdout.flush()

@@ -354,8 +354,8 @@ def _date(c: _Checker, value, path=("date",)) -> _dt.date | None:
             c.fail(path, _("date '{value}' is not a date; write it as 2025-03-15").format(value=value))
             return None
     if not FIRST_DATE <= value <= LAST_DATE:
-        c.fail(path, _("date '{value}' is outside {year}–{year2}; check the year").format(value=value,
-            year=FIRST_DATE.year, year2=LAST_DATE.year))
+        c.fail(path, _("date '{value}' is outside {first}–{last}; check the year").format(value=value,
+            first=FIRST_DATE.year, last=LAST_DATE.year))
         return None
     return value
 

@@ -257,8 +257,8 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             # A data file may update a built-in indicator's name or unit only deliberately.
             for key in ("name", "unit"):
                 if key in item and str(item[key]) != getattr(existing, key):
-                    r.fail(path + (key,), _("'{ind_id}' already has {key} '{getattr}'").format(ind_id=ind_id,
-                        key=key, getattr=getattr(existing, key)))
+                    r.fail(path + (key,), _("'{ind_id}' already has {key} '{existing}'").format(ind_id=ind_id,
+                        key=key, existing=getattr(existing, key)))
         values = item.get("values")
         if not isinstance(values, list) or not values:
             r.fail(path, _("missing 'values': a list of {period, value, qualifier, source}"))
