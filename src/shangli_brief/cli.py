@@ -136,6 +136,21 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", metavar="DIR", help=_("a new or empty folder"))
     n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    v = sub.add_parser("verify", help=_("check an edited DOCX against the data"),
+                       description=_("Read a DOCX built by shangli-brief and since edited in Word, WPS or "
+                                     "LibreOffice, and list every figure that no longer matches its "
+                                     "source, every figure deleted and every number typed in by hand. Exit "
+                                     "status 0: clean; 1: findings; 2: the file or spec is wrong."))
+    v.add_argument("docx", metavar="FILE.docx", help=_("the edited document"))
+    v.add_argument("--spec", metavar="SPEC", help=_("the spec it was built from (default: the one named "
+                                                    "in the document's properties)"))
+    v.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                   help=_("the --set values it was built with"))
+    v.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
+    v.add_argument("--annotate", metavar="OUT.docx",
+                   help=_("also write a copy with a Word comment at each finding"))
+    v.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     f = sub.add_parser("fonts", help=_("show the font chosen for each font role"),
                        description=_("For each font role: the file the PDF embeds and the name the DOCX asks for."))
     f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
@@ -517,7 +532,31 @@ def cmd_watch(args) -> int:
     return watch.main_loop(paths, job)
 
 
-COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check, "indicators": cmd_indicators,
+def cmd_verify(args) -> int:
+    import json
+    from . import verify
+    from .briefspec.schema import parse_settings
+    from .build import Workspace
+    settings = parse_settings(args.settings)
+    docx = user_path(args.docx)
+    reading = verify.read_docx(docx)
+    spec = verify.find_spec(docx, reading, args.spec)
+    findings = verify.verify(docx, spec, Workspace(), settings)
+    if args.json:
+        print(json.dumps(verify.as_json(findings), ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(finding.line(str(docx)))
+    if args.annotate:
+        verify.annotate(docx, findings, user_path(args.annotate), str(docx))
+    if not args.json:
+        print(_("{count} finding(s) in {path}").format(count=len(findings), path=display_path(str(docx)))
+              if findings else _("ok: every figure in {path} matches its source").format(
+                  path=display_path(str(docx))), file=sys.stderr)
+    return 1 if findings else 0
+
+
+COMMANDS = {"init": cmd_init, "verify": cmd_verify, "build": cmd_build, "watch": cmd_watch, "check": cmd_check, "indicators": cmd_indicators,
             "sections": cmd_sections, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover

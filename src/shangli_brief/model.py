@@ -16,6 +16,52 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    figure: int | None = None   # this run is Document.figures[figure], as the dataset gives it
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the tool wrote: the DOCX marks its text so that `verify` can tell, after the
+    document was edited, whether it still says what the dataset says."""
+    indicator: str
+    period: str           # 2024; since~until for a change
+    text: str             # as written: 突破200亿元, 增长28.4%
+    source: str
+
+    @property
+    def key(self) -> str:
+        """A short digest of what the figure is (not its text): a mark in an edited DOCX is
+        matched to the figure of the same place only when this agrees."""
+        import hashlib
+        return hashlib.sha1(f"{self.indicator}|{self.period}".encode()).hexdigest()[:6]
+
+
+# A helper's figure inside template output, until the Markdown is read into runs:
+# FIGURE_OPEN index FIGURE_TEXT text FIGURE_CLOSE (private-use characters no text contains).
+FIGURE_OPEN, FIGURE_TEXT, FIGURE_CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKED = None
+
+
+def figure_mark(index: int, text: str) -> str:
+    return f"{FIGURE_OPEN}{index}{FIGURE_TEXT}{text}{FIGURE_CLOSE}"
+
+
+def split_marked(text: str) -> list[tuple[str, int | None]]:
+    """Marked text as (text, figure index or None) pieces; stray marks are dropped."""
+    global _MARKED
+    if FIGURE_OPEN not in text:
+        return [(text, None)] if text else []
+    if _MARKED is None:
+        import re
+        _MARKED = re.compile(f"{FIGURE_OPEN}(\\d+){FIGURE_TEXT}([^{FIGURE_CLOSE}]*){FIGURE_CLOSE}")
+    out, at = [], 0
+    for m in _MARKED.finditer(text):
+        out.append((text[at:m.start()], None))
+        out.append((m.group(2), int(m.group(1))))
+        at = m.end()
+    out.append((text[at:], None))
+    strays = str.maketrans("", "", FIGURE_OPEN + FIGURE_TEXT + FIGURE_CLOSE)
+    return [(t.translate(strays), i) for t, i in out if t]
 
 
 @dataclass
@@ -58,6 +104,7 @@ class Table:
     origin: Location | None = None
     number: int | None = None   # 表1, 表2 … in document order; None: not a numbered table
     appendix: bool = False      # the sources appendix: not numbered among the tables
+    figures: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column) -> figure
 
 
 @dataclass(frozen=True)
@@ -99,6 +146,7 @@ class KeyFigure:
     label: str
     value: str            # the number with its qualifier and unit, e.g. 突破200亿元
     period: str           # e.g. 2024年
+    figure: int | None = None
 
 
 @dataclass
@@ -155,7 +203,9 @@ class Document:
     draft: bool = False               # 征求意见稿 across every page
     blocks: list[Block] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)   # every figure written, in order
     source_file: str | None = None
+    spec_in_workspace: str | None = None   # the spec's path in its workspace, for `verify`
 
 
 def dump(doc: Document) -> str:

@@ -8,7 +8,7 @@ import os
 
 from .data import Dataset, Indicator, Value, period_sort_key
 from .errors import BriefError, ErrorList, InputError, Location
-from .model import (Chart, ChartPoint, ChartSeries, Citation, Column, Document, FigurePanel,
+from .model import (Chart, ChartPoint, ChartSeries, Citation, Column, Document, Figure, FigurePanel,
                     Heading, KeyFigure, PageBreak, Paragraph, Run, Table)
 from .narrative import numbers
 from .narrative.helpers import Helpers, record_citation
@@ -62,10 +62,11 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
 
     doc = Document(title=spec.title, layout=spec.layout, date=spec.date or build_date(),
                    subtitle=spec.subtitle, issuer=spec.issuer, issue=spec.issue,
-                   closing=spec.closing, draft=spec.draft, source_file=str(spec.path))
-    helpers = Helpers(dataset, period, spec.compare, doc.citations)
+                   closing=spec.closing, draft=spec.draft, source_file=str(spec.path),
+                   spec_in_workspace=spec.workspace_relative())
+    helpers = Helpers(dataset, period, spec.compare, doc.citations, doc.figures)
     context = helpers.context() | {"title": spec.title, "layout": spec.layout}
-    tables = _TableMaker(dataset, period, spec.compare, doc.citations)
+    tables = _TableMaker(dataset, period, spec.compare, doc.citations, doc.figures)
 
     for index, entry in enumerate(spec.entries):
         try:
@@ -120,8 +121,14 @@ def _template_origin(path: str) -> Location:
 class _TableMaker:
     """Indicator tables and key-figure panels, normalised once for every writer."""
 
-    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation]):
+    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation],
+                 figures: list[Figure]):
         self.dataset, self.period, self.compare, self.citations = dataset, period, compare, citations
+        self.written = figures
+
+    def _figure(self, ind: Indicator, period: str, text: str, source: str) -> int:
+        self.written.append(Figure(ind.id, period, text, self.dataset.source_label(source)))
+        return len(self.written) - 1
 
     def _indicators(self, ids, index, kind) -> list[Indicator]:
         out, errors = [], []
@@ -148,12 +155,14 @@ class _TableMaker:
         record_citation(self.citations, ind, v, text)
         return text
 
-    def _cell(self, ind: Indicator, v: Value | None, column_period: str) -> str:
+    def _cell(self, ind: Indicator, v: Value | None, column_period: str, at: tuple, figures: dict) -> str:
         if v is None:
             return "—"
         self._cite(ind, v)
         text = numbers.cell(v.value, ind.unit, v.qualifier)
-        return text if v.period == column_period else f"{text}（{numbers.period_label(v.period)}）"
+        text = text if v.period == column_period else f"{text}（{numbers.period_label(v.period)}）"
+        figures[at] = self._figure(ind, v.period, text, v.source)
+        return text
 
     def _sources(self, values: list[Value]) -> list[str]:
         out = []
@@ -169,22 +178,24 @@ class _TableMaker:
                    Column(numbers.period_label(self.period), "right")]
         if self.compare:
             columns += [Column(numbers.period_label(self.compare), "right"), Column("变化", "right")]
-        rows, used = [], []
-        for ind in indicators:
+        rows, used, figures = [], [], {}
+        for r, ind in enumerate(indicators):
             now = self._pick(ind)
-            row = [ind.name, ind.unit, self._cell(ind, now, self.period)]
+            row = [ind.name, ind.unit, self._cell(ind, now, self.period, (r, 2), figures)]
             used += [now] if now else []
             if self.compare:
                 before = ind.at(self.compare)
                 used += [before] if before else []
-                row.append(self._cell(ind, before, self.compare))
+                row.append(self._cell(ind, before, self.compare, (r, 3), figures))
                 change = None
                 if now is not None and before is not None:
                     change = numbers.change(before.value, now.value, ind.unit,
                                             before.qualifier, now.qualifier)
+                    if change is not None:
+                        figures[(r, 4)] = self._figure(ind, f"{before.period}~{now.period}", change, now.source)
                 row.append(change or "—")
             rows.append(row)
-        return Table(entry.title, columns, rows, self._sources(used), entry.origin)
+        return Table(entry.title, columns, rows, self._sources(used), entry.origin, figures=figures)
 
     def _point(self, ind: Indicator, v: Value | None, drawn: list[Value]) -> ChartPoint | None:
         if v is None:
@@ -245,15 +256,18 @@ class _TableMaker:
 
     def sources_appendix(self) -> list:
         """附件: every figure the brief cites, with its article and section."""
-        rows = []
-        for c in self.citations:
-            rows.append([c.name, numbers.period_label(c.period), c.text + ("（推算）" if c.derived else ""),
+        rows, figures = [], {}
+        for r, c in enumerate(self.citations):
+            text = c.text + ("（推算）" if c.derived else "")
+            rows.append([c.name, numbers.period_label(c.period), text,
                          self.dataset.source_label(c.source), c.section.split("——")[0] or "—"])
+            self.written.append(Figure(c.indicator, c.period, text, self.dataset.source_label(c.source)))
+            figures[(r, 2)] = len(self.written) - 1
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
         table = Table("本文引用数据及来源", [Column("指标"), Column("时期", "center"), Column("数值", "right"),
                                         Column("来源"), Column("章节")], rows, self._sources(cited),
-                      appendix=True)
+                      appendix=True, figures=figures)
         intro = Paragraph([Run("本附件列出正文、表格和图表引用的每一项数据，注明所属时期、数值及其出处，"
                                "便于核对。")])
         return [PageBreak(new_part=True), Heading(1, "附件　引用数据来源", numbered=False), intro, table]
@@ -264,5 +278,7 @@ class _TableMaker:
         for ind in indicators:
             v = self._pick(ind) or ind.values[-1]
             used.append(v)
-            items.append(KeyFigure(ind.name, self._cite(ind, v), numbers.period_label(v.period)))
+            text = self._cite(ind, v)
+            items.append(KeyFigure(ind.name, text, numbers.period_label(v.period),
+                                   self._figure(ind, v.period, text, v.source)))
         return FigurePanel(items, self._sources(used), entry.title, entry.origin)

@@ -113,6 +113,13 @@ class Spec:
     def workspace(self) -> Path:
         return workspace_of(self.path)
 
+    def workspace_relative(self) -> str:
+        """The spec's own path in its workspace, with forward slashes (briefs/overview.yaml)."""
+        try:
+            return Path(self.path).resolve().relative_to(self.workspace).as_posix()
+        except ValueError:
+            return Path(self.path).name
+
     def path_in_workspace(self, path: str) -> Path:
         """Paths in a spec (data, templates, theme) are relative to the workspace; written with
         backslashes on Windows, they name the same files elsewhere."""

@@ -9,7 +9,7 @@ import sys
 from ..data import Dataset, Indicator, Value
 from ..data.dataset import normalise_period
 from ..errors import InputError, Location, did_you_mean
-from ..model import Citation
+from ..model import Citation, Figure, figure_mark
 from . import numbers
 from ..i18n import _
 
@@ -38,9 +38,11 @@ def record_citation(citations: list[Citation], ind: Indicator, v: Value, text: s
 class Helpers:
     """The functions and values a narrative template sees."""
 
-    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation]):
+    def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation],
+                 figures: list[Figure] | None = None):
         self.dataset, self.period, self.compare = dataset, period, compare
         self.citations = citations
+        self.figures = figures if figures is not None else []
 
     def context(self) -> dict:
         return {
@@ -76,6 +78,11 @@ class Helpers:
     def _cite(self, ind: Indicator, v: Value, text: str) -> None:
         record_citation(self.citations, ind, v, text)
 
+    def _figure(self, ind: Indicator, period: str, text: str, source: str) -> str:
+        """The text, marked as a figure of the document (see model.Figure)."""
+        self.figures.append(Figure(ind.id, period, text, self.dataset.source_label(source)))
+        return figure_mark(len(self.figures) - 1, text)
+
     # -- helpers -------------------------------------------------------------------------
     def value(self, indicator_id, period=None, over="超") -> str:
         """The figure with qualifier and unit: 突破200亿元 (over='突破'), 约58万人次, 150余种."""
@@ -83,7 +90,7 @@ class Helpers:
         v = self._pick(ind, period)
         text = numbers.quantity(v.value, ind.unit, v.qualifier, over_word=over)
         self._cite(ind, v, text)
-        return text
+        return self._figure(ind, v.period, text, v.source)
 
     def growth(self, indicator_id, period=None) -> str:
         """A rate read as growth: 增长28.4%, 下降3%."""
@@ -95,7 +102,7 @@ class Helpers:
         v = self._pick(ind, period)
         text = numbers.growth(v.value, v.qualifier)
         self._cite(ind, v, text)
-        return text
+        return self._figure(ind, v.period, text, v.source)
 
     def change(self, indicator_id, since=None, until=None) -> str:
         """The change between two periods (default: the brief's compare and period):
@@ -114,7 +121,7 @@ class Helpers:
                              template_location())
         self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
         self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
-        return text
+        return self._figure(ind, f"{before.period}~{after.period}", text, after.source)
 
     def when(self, indicator_id, period=None) -> str:
         """The period a figure belongs to, as text: 2022年, 2021—2025年."""

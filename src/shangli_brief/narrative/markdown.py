@@ -7,7 +7,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from ..errors import InputError, Location
-from ..model import Block, Heading, ListBlock, Paragraph, Run
+from ..model import Block, Heading, ListBlock, Paragraph, Run, split_marked
 from ..i18n import _
 
 _md = MarkdownIt("commonmark", {"html": False})
@@ -74,7 +74,7 @@ def _list(tokens, i, blocks, origin) -> int:
 
 
 def _plain(inline) -> str:
-    return "".join(r.text for r in _runs(inline, None))
+    return "".join(r.text for r in _runs(inline, None))  # a heading keeps no figure marks
 
 
 def _runs(inline, origin) -> list[Run]:
@@ -83,7 +83,8 @@ def _runs(inline, origin) -> list[Run]:
     for child in inline.children or []:
         kind = child.type
         if kind == "text" or kind == "code_inline":
-            _append(runs, Run(child.content, bold, italic))
+            for text, figure in split_marked(child.content):  # a helper's figure: its own run
+                _append(runs, Run(text, bold, italic, figure))
         elif kind == "softbreak":
             _append(runs, Run(_joiner(runs, inline, child), bold, italic))
         elif kind == "hardbreak":
@@ -114,7 +115,8 @@ def _joiner(runs, inline, child) -> str:
 
 
 def _append(runs: list[Run], run: Run) -> None:
-    if runs and runs[-1].bold == run.bold and runs[-1].italic == run.italic:
+    if runs and runs[-1].bold == run.bold and runs[-1].italic == run.italic \
+            and runs[-1].figure is None and run.figure is None:
         runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic)
     else:
         runs.append(run)

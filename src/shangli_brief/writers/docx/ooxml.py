@@ -268,3 +268,57 @@ def update_fields_on_open(settings) -> None:
         "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
         "w:readModeInkLockDown", "w:smartTagType", "w:schemaLibrary", "w:shapeDefaults",
         "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+FIGURE_TAG = "shangli-brief"     # w:tag of a figure's content control: shangli-brief:ID@PERIOD
+FIGURE_BOOKMARK = "_sbf"         # hidden bookmark _sbfN_KEY around a figure's text
+
+
+def mark_figure(run, index: int, figure) -> None:
+    """Put a figure's run in a content control (Word and WPS: the control cannot be deleted by
+    accident, its text can be edited; nothing shows in print) around a hidden bookmark, which
+    LibreOffice keeps too. `verify` finds the figure again by the bookmark's name."""
+    r = run._r
+    sdt = OxmlElement("w:sdt")
+    pr = OxmlElement("w:sdtPr")
+    for tag, value in (("w:alias", figure.indicator), ("w:tag", f"{FIGURE_TAG}:{figure.indicator}@{figure.period}"),
+                       ("w:lock", "sdtLocked")):
+        child = OxmlElement(tag)
+        child.set(qn("w:val"), value)
+        pr.append(child)
+    content = OxmlElement("w:sdtContent")
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    bookmark_id = str(10_000 + index)
+    start.set(qn("w:id"), bookmark_id)
+    start.set(qn("w:name"), f"{FIGURE_BOOKMARK}{index}_{figure.key}")
+    end.set(qn("w:id"), bookmark_id)
+    r.addprevious(sdt)
+    sdt.append(pr)
+    sdt.append(content)
+    content.append(start)
+    content.append(r)
+    content.append(end)
+
+
+def custom_properties(document, values: dict[str, str]) -> None:
+    """docProps/custom.xml with text properties, replacing any the package has."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"   # the one format id of user properties
+    items = "".join(f'<property fmtid="{fmtid}" pid="{pid}" name={quoteattr(name)}>'
+                    f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+                    for pid, (name, value) in enumerate(values.items(), start=2))
+    blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"{items}</Properties>").encode("utf-8")
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            package.rels.pop(rid)
+    package.relate_to(Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package),
+                      RT.CUSTOM_PROPERTIES)

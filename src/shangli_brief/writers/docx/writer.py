@@ -54,6 +54,12 @@ def reproducible_zip(data: bytes, date) -> bytes:
     return out.getvalue()
 
 
+# Custom document properties (Word: File > Info > Properties > Custom) that tell `verify`
+# which spec the document was built from; LibreOffice and WPS keep them.
+PROPERTY_SPEC = "shangli-brief spec"
+PROPERTY_FIGURES = "shangli-brief figures"
+
+
 def _property(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -170,6 +176,8 @@ class DocxWriter:
         moment = _dt.datetime.combine(self.doc.date, _dt.time(0, 0))
         props.created = props.modified = props.last_printed = moment
         props.revision = 1
+        ooxml.custom_properties(self.document, {PROPERTY_SPEC: self.doc.spec_in_workspace or "",
+                                                PROPERTY_FIGURES: str(len(self.doc.figures))})
 
     def para(self, content, style: str, align=None):
         p = self.document.add_paragraph()
@@ -191,6 +199,8 @@ class DocxWriter:
             if run.bold or run.italic:
                 r._r.get_or_add_rPr().style = self.style("strong" if run.bold else "emphasis").style_id
             ooxml.east_asian_hint(r._r, line)
+            if run.figure is not None:
+                ooxml.mark_figure(r, run.figure, self.doc.figures[run.figure])
 
     # -- front and back matter ------------------------------------------------------------
     def _front(self) -> None:
@@ -335,10 +345,10 @@ class DocxWriter:
         for cell, column, width in zip(header.cells, block.columns, widths):
             self._cell(cell, column.label, "table_header", "center", width)
             ooxml.shade(cell, t.color("table_header"))
-        for row, values in zip(table.rows[1:], block.rows):
+        for r, (row, values) in enumerate(zip(table.rows[1:], block.rows)):
             ooxml.cant_split(row)
-            for cell, text, column, width in zip(row.cells, values, block.columns, widths):
-                self._cell(cell, text, "table", column.align, width)
+            for c, (cell, text, column, width) in enumerate(zip(row.cells, values, block.columns, widths)):
+                self._cell(cell, text, "table", column.align, width, block.figures.get((r, c)))
         self._keep_with_source(table)
         self._source_line(block.sources)
 
@@ -359,12 +369,12 @@ class DocxWriter:
         for column, width in zip(table.columns, widths):
             column.width = Pt(width)
 
-    def _cell(self, cell, text: str, style: str, align: str, width: float) -> None:
+    def _cell(self, cell, text: str, style: str, align: str, width: float, figure=None) -> None:
         cell.width = Pt(width)
         p = cell.paragraphs[0]
         self.apply(p, style)
         p.alignment = ALIGN[align]
-        ooxml.text_run(p, text)
+        self._add_text(p, model.Run(text, figure=figure))
 
     def visit_Chart(self, block: model.Chart) -> None:
         from io import BytesIO
@@ -395,7 +405,7 @@ class DocxWriter:
             ooxml.shade(cell, t.color("table_header"))
             value = cell.paragraphs[0]
             self.apply(value, "figure_value")
-            ooxml.text_run(value, figure.value)
+            self._add_text(value, model.Run(figure.value, figure=figure.figure))
             for text in (panel_label(figure.label, block, t), figure.period):
                 label = cell.add_paragraph()
                 self.apply(label, "figure_label")
