@@ -556,8 +556,8 @@ def cmd_verify(args) -> int:
     return 1 if findings else 0
 
 
-COMMANDS = {"init": cmd_init, "verify": cmd_verify, "build": cmd_build, "watch": cmd_watch, "check": cmd_check, "indicators": cmd_indicators,
-            "sections": cmd_sections, "fonts": cmd_fonts}
+COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check,
+            "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
