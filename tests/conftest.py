@@ -14,6 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # The suite asserts the English messages whatever the machine's locale; tests/test_i18n.py
 # asks for Chinese where it means to.
 os.environ["SHANGLI_BRIEF_LANG"] = "en"
+
+
+def _text_as_word_shows_it(paragraph) -> str:
+    """python-docx's Paragraph.text leaves out runs inside content controls (w:sdt), where the
+    DOCX writer puts every figure (see `verify`); Word, WPS and LibreOffice show them. The tests
+    read a paragraph's text as those programs show it."""
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+    return "".join(Run(r, paragraph).text for r in paragraph._p.iter(qn("w:r")))
+
+
+def _patch_python_docx() -> None:
+    from docx.text.paragraph import Paragraph
+    Paragraph.text = property(_text_as_word_shows_it, Paragraph.text.fset)
+
+
+_patch_python_docx()
 SAMPLES = sorted(p.stem for p in (ROOT / "briefs").glob("*.yaml"))
 
 

@@ -64,6 +64,7 @@ def test_an_unedited_brief_is_clean(workspace):
 
 def test_every_sample_is_clean_as_built_and_after_a_libreoffice_round_trip(tmp_path):
     shutil.copytree(ROOT / "briefs", tmp_path / "briefs")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
     assert run_cli("build", "--format", "docx", cwd=tmp_path).returncode == 0
     saved = _libreoffice(sorted((tmp_path / "out").glob("*.docx")), tmp_path / "lo")
     for path in sorted((tmp_path / "out").glob("*.docx")) + saved:

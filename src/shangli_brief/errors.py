@@ -13,8 +13,11 @@ class Location:
     file: str
     line: int | None = None  # 1-based
     col: int | None = None   # 1-based
+    cell: str | None = None  # in a spreadsheet: 工作表1!D7 (shown instead of line and column)
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{display_path(self.file)}:{self.cell}"
         parts = [display_path(self.file)]
         if self.line is not None:
             parts.append(str(self.line))

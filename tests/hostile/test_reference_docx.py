@@ -72,7 +72,11 @@ def test_unsafe_parts_never_reach_the_brief(ws):
     with zipfile.ZipFile(ws / "out" / "t.docx") as z:
         names = z.namelist()
         everything = b"".join(z.read(n) for n in names)
-    assert not [n for n in names if "vba" in n.lower() or n.startswith("customXml") or "custom.xml" in n]
+    assert not [n for n in names if "vba" in n.lower() or n.startswith("customXml")]
+    # docProps/custom.xml is the brief's own (the spec, for verify), never the letterhead's
+    with zipfile.ZipFile(ws / "out" / "t.docx") as z:
+        custom = z.read("docProps/custom.xml").decode("utf-8")
+    assert "Owner" not in custom and 'name="shangli-brief spec"' in custom
     for bad in (b"External", b"tracker.example", b"evil", b"attachedTemplate", "某局".encode(),
                 b"r:link"):
         assert bad not in everything, bad

@@ -128,6 +128,8 @@ def value_origin(v: Value) -> str:
     """Where a value comes from: "built-in", or the data file and row (data/update.csv:2)."""
     if v.origin is None or v.origin.file == BUILTIN_NAME:
         return "built-in"
+    if v.origin.cell:  # a wide table: the cell (data/快报.xlsx:工作表1!D7)
+        return str(v.origin)
     return f"{display_path(v.origin.file)}:{v.origin.line}" if v.origin.line else display_path(v.origin.file)
 
 
@@ -169,7 +171,7 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
         try:
             if str(path).lower().endswith((".csv", ".xlsx")):
                 from .tables import load_table
-                doc = load_table(path)
+                doc = load_table(path, dataset)
             else:
                 doc = load_yaml(path, _("data file"))
             _merge(dataset, doc, errors, builtin=False)
@@ -200,7 +202,7 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(path, f"missing '{key}'")
+                self.fail(path, _("missing '{key}'").format(key=key))
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.fail(path + (key,), _("expected text"))
@@ -270,13 +272,12 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             old = existing.at(value.period)
             if old is not None and (old.value, old.qualifier) != (value.value, value.qualifier) \
                     and not raw.get("replace"):
-                r.fail(path + ("values", j),
-                    _("'{ind_id}' already has {period} = {value} ({qualifier}, from {source}); this "
-                                               "file says {value2} ({qualifier2}): to replace it, say replace: true (a "
-                                               "'replace' column of yes in a spreadsheet)").format(ind_id=ind_id,
-                                                   period=value.period, value=old.value, qualifier=old.qualifier,
-                                                       source=old.source, value2=value.value,
-                                                           qualifier2=value.qualifier))
+                r.fail(path + ("values", j), _(
+                    "'{ind_id}' already has {period} = {value} ({qualifier}, from {source}); this file says "
+                    "{value2} ({qualifier2}): to replace it, say replace: true (a 'replace' column of yes in "
+                    "a spreadsheet)").format(ind_id=ind_id, period=value.period, value=old.value,
+                                             qualifier=old.qualifier, source=old.source, value2=value.value,
+                                             qualifier2=value.qualifier))
                 continue
             existing.values = [v for v in existing.values if v.period != value.period] + [value]
         existing.values.sort(key=lambda v: period_sort_key(v.period))

@@ -31,9 +31,14 @@ QUALIFIER_WORDS = {"": "exact", "约": "approx", "超": "over", "突破": "over"
 YES = {"yes", "y", "true", "1", "是", "替换"}
 
 
-def load_table(path: str | Path) -> MarkedYAML:
+def load_table(path: str | Path, dataset=None) -> MarkedYAML:
+    """A long table (a value a row, by indicator id) or a wide one as the statistics bureau
+    sends it (an indicator a row by its Chinese name, a period a column: data/wide.py)."""
+    from . import wide
     path = str(path)
-    rows = _xlsx_rows(path) if path.lower().endswith(".xlsx") else _csv_rows(path)
+    sheet, rows = _xlsx_rows(path) if path.lower().endswith(".xlsx") else (None, _csv_rows(path))
+    if wide.is_wide(rows):
+        return wide.as_data_file(path, sheet, rows, dataset)
     return _as_data_file(path, rows)
 
 
@@ -54,7 +59,7 @@ def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _xlsx_rows(path: str) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(path: str) -> tuple[str, list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook  # only for spreadsheets
     check_xml_parts(path, "workbook", WORKBOOK)  # sizes and DTDs, before openpyxl inflates
     try:
@@ -65,11 +70,12 @@ def _xlsx_rows(path: str) -> list[tuple[int, list[str]]]:
         out = []
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             out.append((number, ["" if v is None else _cell_text(v) for v in row]))
+        name = sheet.title
         book.close()
     except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
         raise InputError(_("cannot read the workbook: {kind}: {e}; save it again from Excel or WPS as "
                            ".xlsx").format(kind=type(e).__name__, e=e), Location(path)) from None
-    return out
+    return name, out
 
 
 def _cell_text(value) -> str:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import sys
 
 from ..data import Dataset, Indicator, Value
-from ..data.dataset import normalise_period
+from ..data.dataset import normalise_period, period_sort_key
 from ..errors import InputError, Location, did_you_mean
 from ..model import Citation, Figure, figure_mark
 from . import numbers
 from ..i18n import _
 
 # Helpers whose first argument is an indicator id (used to list and check a template's indicators).
-INDICATOR_HELPERS = ("value", "growth", "change", "when", "name", "unit")
+INDICATOR_HELPERS = ("value", "growth", "change", "yoy", "previous", "streak", "when", "name", "unit")
 
 
 def template_location() -> Location | None:
@@ -46,7 +46,8 @@ class Helpers:
 
     def context(self) -> dict:
         return {
-            "value": self.value, "growth": self.growth, "change": self.change, "when": self.when,
+            "value": self.value, "growth": self.growth, "change": self.change, "yoy": self.yoy,
+            "previous": self.previous, "streak": self.streak, "when": self.when,
             "name": self.name, "unit": self.unit, "facts": self.facts, "fact": self.fact, "year": self.year,
             "has": self.has, "period": self.period, "compare": self.compare,
         }
@@ -122,6 +123,67 @@ class Helpers:
         self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
         self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
         return self._figure(ind, f"{before.period}~{after.period}", text, after.source)
+
+    # -- series ----------------------------------------------------------------------------
+    def yoy(self, indicator_id, period=None) -> str:
+        """同比: against the same period a year before (2024 against 2023): 同比增长12.5%,
+        同比提高1.2个百分点 for a rate. The year before must be in the data."""
+        ind = self._indicator(indicator_id)
+        after = self._pick(ind, period)
+        year = after.period.split("-")[0]
+        before = ind.at(str(int(year) - 1)) if "-" not in after.period else None
+        if before is None:
+            raise InputError(_("yoy() compares {period} with the year before, and '{id}' has no value for it "
+                               "(it has: {periods})").format(period=after.period, id=ind.id,
+                                                            periods=", ".join(ind.periods())),
+                             template_location())
+        return self._series_change(ind, before, after, "同比")
+
+    def previous(self, indicator_id, period=None) -> str:
+        """环比: against the period just before in the indicator's series: 环比增长3.1%."""
+        ind = self._indicator(indicator_id)
+        after = self._pick(ind, period)
+        earlier = [v for v in ind.values if period_sort_key(v.period) < period_sort_key(after.period)]
+        if not earlier:
+            raise InputError(_("previous() needs a period before {period}, and '{id}' has none").format(
+                period=after.period, id=ind.id), template_location())
+        return self._series_change(ind, earlier[-1], after, "环比")
+
+    def streak(self, indicator_id, period=None) -> str:
+        """连续3年增长 (or 下降): the years in a row, up to the period, in which the value rose (or
+        fell) from the year before; empty when fewer than two, for `{% if streak(…) %}`. Values
+        known only as a bound (超/余) end the run: nobody can say they rose."""
+        ind = self._indicator(indicator_id)
+        last = self._pick(ind, period)
+        by_year = {v.period: v for v in ind.values if "-" not in v.period}
+        years, direction = 0, 0
+        year = int(last.period) if last.period.isdigit() else None
+        while year is not None and str(year) in by_year and str(year - 1) in by_year:
+            now, before = by_year[str(year)], by_year[str(year - 1)]
+            if {now.qualifier, before.qualifier} - {"exact", "approx"} or now.value == before.value:
+                break
+            step = 1 if now.value > before.value else -1
+            if direction and step != direction:
+                break
+            direction, years, year = step, years + 1, year - 1
+        if years < 2:
+            return ""
+        first = by_year[str(year)]
+        self._cite(ind, first, numbers.quantity(first.value, ind.unit, first.qualifier))
+        self._cite(ind, last, numbers.quantity(last.value, ind.unit, last.qualifier))
+        text = f"连续{years}年{'增长' if direction > 0 else '下降'}"
+        return self._figure(ind, f"{first.period}~{last.period}", text, last.source)
+
+    def _series_change(self, ind: Indicator, before: Value, after: Value, word: str) -> str:
+        text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
+        if text is None:
+            raise InputError(_("'{id}' cannot show a change between {period} and {period2}: a value is only "
+                               "known as a bound (超/余)").format(
+                                   id=ind.id, period=before.period, period2=after.period),
+                             template_location())
+        self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
+        self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
+        return self._figure(ind, f"{before.period}~{after.period}", word + text, after.source)
 
     def when(self, indicator_id, period=None) -> str:
         """The period a figure belongs to, as text: 2022年, 2021—2025年."""
