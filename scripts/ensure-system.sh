@@ -5,7 +5,7 @@ set -eu
 what=${1:-fonts}
 
 fonts_pkgs="fontconfig fonts-dejavu-core fonts-noto-cjk fonts-lxgw-wenkai fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming"
-test_pkgs="poppler-utils qpdf libreoffice-writer-nogui"
+test_pkgs="poppler-utils qpdf libreoffice-writer-nogui chromium"   # chromium: the HTML edition in a real browser
 missing=""
 
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing="$missing $1"; }

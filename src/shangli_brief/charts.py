@@ -161,6 +161,32 @@ def png(chart: Chart, theme: Theme) -> bytes:
     return buffer.getvalue()
 
 
+def svg(chart: Chart, theme: Theme) -> str:
+    """The chart as an inline SVG element for the HTML edition: text kept as text (the page's
+    stylesheet names the fonts, so any system Chinese font draws it), a <title> and a <desc>
+    carrying its values for screen readers, no size of its own (it takes the page's width).
+    The same inputs give the same markup (no date, fixed ids)."""
+    import re
+    from xml.sax.saxutils import escape
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "shangli-brief"}):
+        _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    markup = buffer.getvalue()
+    markup = markup[markup.index("<svg"):]                      # no XML declaration, no doctype
+    markup = re.sub(r"<metadata>.*?</metadata>\s*", "", markup, flags=re.S)
+    markup = re.sub(r"font: ([\d.]+)px '[^']*'", r"font-size: \1px", markup)  # fonts from the page
+    view_box = re.search(r'viewBox="([^"]*)"', markup[:markup.index(">")]).group(1)
+    slug = f"chart{chart.number or 0}"
+    # ids unique in the page (several charts), the style scoped to this chart
+    markup = re.sub(r'id="([^"]+)"', rf'id="{slug}-\1"', markup)
+    markup = re.sub(r'(url\(#|href="#)([^)"]+)', rf"\1{slug}-\2", markup)
+    markup = markup.replace("*{stroke-linejoin", f"#{slug} *{{stroke-linejoin")
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" id="{slug}" class="chart" '
+            f'role="img" aria-labelledby="{slug}-title {slug}-desc"><title id="{slug}-title">'
+            f'{escape(chart.title)}</title><desc id="{slug}-desc">{escape(chart.alt_text)}</desc>')
+    return head + markup[markup.index(">", markup.index("<svg")) + 1:]
+
+
 def drawing(chart: Chart, theme: Theme):
     """The chart as a ReportLab Drawing: vector shapes, the labels as outlines of the document's
     own fonts (so the PDF needs no further font)."""

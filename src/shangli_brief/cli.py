@@ -69,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="DIR",
                    help=_("output folder (default: the out/ folder of each spec's workspace)"))
     b.add_argument("--format", metavar="FORMATS",
-                   help=_("comma-separated formats, docx,pdf (default: the spec's formats, else both)"))
+                   help=_("comma-separated formats: docx, pdf, html (default: the spec's formats, else "
+                          "docx,pdf)"))
     b.add_argument("--templates", action="append", default=[], metavar="DIR",
                    help=_("a folder of templates searched before the workspace's and the built-in ones"))
     b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
@@ -91,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "or data files. Ctrl-C stops."))
     w.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
     w.add_argument("--out", metavar="DIR", help=_("output folder (default: each workspace's out/)"))
-    w.add_argument("--format", metavar="FORMATS", help=_("comma-separated formats, docx,pdf"))
+    w.add_argument("--format", metavar="FORMATS", help=_("comma-separated formats: docx, pdf, html"))
     w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
                    help=_("this run's value of a top-level key, as for build"))
     w.add_argument("--templates", action="append", default=[], metavar="DIR",

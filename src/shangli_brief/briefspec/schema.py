@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..model import Closing
 from ..portability import user_path
-from ..writers import FORMATS  # the table of writers names the formats
+from ..writers import DEFAULT_FORMATS, FORMATS  # the table of writers names the formats
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
 from ..i18n import N_, _
 
@@ -94,7 +94,7 @@ class Spec:
     date: _dt.date | None = None
     period: str | None = None
     compare: str | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     data: list[tuple[str, Location]] = field(default_factory=list)
     templates: list[tuple[str, Location]] = field(default_factory=list)  # folders searched first
     theme: tuple[str, Location] | None = None           # a theme file merged over the layout's
@@ -310,10 +310,10 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         for i, fmt in enumerate(formats):
             if fmt not in FORMATS:
                 c.fail(("formats", i), _("unknown format '{fmt}'; use {formats}").format(fmt=fmt,
-                    formats=' and/or '.join(FORMATS))
+                    formats=', '.join(FORMATS))
                        + did_you_mean(fmt, FORMATS))
         if not formats:
-            c.fail(("formats",), _("formats must name docx and/or pdf"))
+            c.fail(("formats",), _("formats must name one or more of {formats}").format(formats=", ".join(FORMATS)))
         spec.formats = tuple(f for f in FORMATS if f in formats)
 
     if data.get("data") is not None:

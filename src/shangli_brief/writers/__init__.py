@@ -23,8 +23,10 @@ TABLE_PADDING = (3, 4, 5, 5)
 # The one table of formats: the spec schema, the command line and the manifest take their names
 # from here. Each module has write(document, theme, target, options) -> Written. Imported on
 # demand: a DOCX-only build never loads ReportLab, and the reverse.
-WRITERS = {"docx": "shangli_brief.writers.docx.writer", "pdf": "shangli_brief.writers.pdf.writer"}
+WRITERS = {"docx": "shangli_brief.writers.docx.writer", "pdf": "shangli_brief.writers.pdf.writer",
+           "html": "shangli_brief.writers.html.writer"}
 FORMATS = tuple(WRITERS)
+DEFAULT_FORMATS = ("docx", "pdf")   # what a spec without `formats:` gets: the paper editions
 
 
 def writer_for(fmt: str):
