@@ -71,7 +71,8 @@ li {{ text-align: justify; }}
 .cover {{ border-top: .6em solid var(--accent); padding: 2.5em 0 1.5em; text-align: center; }}
 .cover h1 {{ margin-top: .5em; }}
 .cover-meta p {{ text-align: center; text-indent: 0; margin: 0; }}
-.contents {{ border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); margin: 1.5em 0; padding: .5em 0; }}
+.contents {{ border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); margin: 1.5em 0;
+  padding: .5em 0; }}
 .contents h2 {{ text-align: center; text-indent: 0; }}
 .contents ol {{ list-style: none; padding: 0; }}
 .contents a {{ color: inherit; text-decoration: none; }}
