@@ -35,7 +35,6 @@ def typst_source(spec: Path) -> tuple[str, list[str]]:
     from shangli_brief.fonts import resolve_theme_fonts
     from shangli_brief.briefspec import load_spec
     from shangli_brief.theme import HeadingNumberer
-    from shangli_brief.writers import caption
     workspace = Workspace()
     brief = load_spec(spec)
     doc = workspace.document(brief)
@@ -89,7 +88,7 @@ def typst_source(spec: Path) -> tuple[str, list[str]]:
             cells = ", ".join(f"[{text(c.label)}]" for c in block.columns)
             for row in block.rows:
                 cells += ", " + ", ".join(f"[{text(c)}]" for c in row)
-            lines.append(f'#figure(caption: [{text(caption(block))}], '
+            lines.append(f'#figure(caption: [{text(block.caption_text)}], '
                          f'text(size: 12pt, table(columns: {len(block.columns)}, {cells})))')
             lines.append(f'#text(size: 10.5pt)[资料来源：{text("；".join(block.sources))}]')
         elif isinstance(block, model.FigurePanel):

@@ -75,7 +75,7 @@ def test_all_problems_reported_at_once(workspace):
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert "error: briefs/b.yaml:2:1: layuot: unknown key 'layuot' (did you mean 'layout'?)" in lines
-    assert "error: briefs/b.yaml:3:17: formats[1]: unknown format 'odt'; use docx and/or pdf" in lines
+    assert "error: briefs/b.yaml:3:17: formats[1]: unknown format 'odt'; use docx, pdf, html" in lines
     assert any("unknown section 'firework'" in line for line in lines)
     assert any(line.startswith("error: briefs/b.yaml:6:") and "ecology.air" in line for line in lines)
 

@@ -23,9 +23,6 @@ from .theme import Theme  # noqa: E402
 from .typography import balanced_lines  # noqa: E402
 
 PNG_DPI = 220
-BOUND_NOTES = {"bar": "注：虚线框表示该数值为下限（原文作“超”“余”）。",
-               "hbar": "注：虚线框表示该数值为下限（原文作“超”“余”）。",
-               "line": "注：空心圆点表示该数值为下限（原文作“超”“余”）。"}
 
 
 @lru_cache(maxsize=None)
@@ -64,9 +61,9 @@ def figure(chart: Chart, theme: Theme) -> Figure:
         ax.set_title(f"单位：{chart.unit}", loc="left", fontsize=8.5, color="#333333", pad=6)
         if len(chart.series) > 1:
             ax.legend(frameon=False, fontsize=8.5, ncols=min(4, len(chart.series)), loc="upper right")
-        if has_bounds(chart):
-            fig.text(0.01, 0.01, BOUND_NOTES[chart.kind], fontsize=7.5, color="#555555")
-        fig.tight_layout(rect=(0, 0.05 if has_bounds(chart) else 0, 1, 1))
+        if chart.note:  # what a bound's mark means, in the layout's words
+            fig.text(0.01, 0.01, chart.note, fontsize=7.5, color="#555555")
+        fig.tight_layout(rect=(0, 0.05 if chart.note else 0, 1, 1))
     return fig
 
 

@@ -154,7 +154,8 @@ def _parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fonts", help=_("show the font chosen for each font role"),
                        description=_("For each font role: the file the PDF embeds and the name the DOCX asks for."))
-    f.add_argument("--layout", default="bulletin", choices=("bulletin", "report"))
+    from .layout import names as layout_names
+    f.add_argument("--layout", default="bulletin", choices=layout_names())
     f.add_argument("--prepare", action="store_true",
                    help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
                         "`make brief` does this once"))
@@ -485,7 +486,8 @@ def _prepare_fonts(fontconvert, resolve_role) -> int:
     fontconvert.announce = lambda source: print(
         _("converting {name} to TrueType for the PDF (10–20 s, once)").format(name=Path(source).name), file=sys.stderr)
     missing = 0
-    for layout in ("bulletin", "report"):
+    from .layout import names as layout_names
+    for layout in layout_names():
         for name, role in load_theme(layout).fonts.items():
             try:
                 resolve_role(role, prepare=True)

@@ -105,6 +105,12 @@ class Table:
     number: int | None = None   # 表1, 表2 … in document order; None: not a numbered table
     appendix: bool = False      # the sources appendix: not numbered among the tables
     figures: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column) -> figure
+    source_line: str = ""       # 资料来源：…
+    caption: Caption | None = None   # set with the number
+
+    @property
+    def caption_text(self) -> str:
+        return self.caption.text if self.caption else self.title
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,13 @@ class Chart:
     sources: list[str]
     origin: Location | None = None
     number: int | None = None   # 图1, 图2 … in document order
+    source_line: str = ""
+    caption: Caption | None = None
+    note: str | None = None     # under the drawing: what a bound's mark means
+
+    @property
+    def caption_text(self) -> str:
+        return self.caption.text if self.caption else self.title
 
     @property
     def alt_text(self) -> str:
@@ -155,6 +168,60 @@ class FigurePanel:
     sources: list[str]
     title: str = ""
     origin: Location | None = None
+    source_line: str = ""
+
+
+@dataclass(frozen=True)
+class Caption:
+    """表1　title: the label and number apart, so the DOCX can number by a SEQ field."""
+    label: str            # 表 / 图
+    number: int
+    separator: str        # between the number and the title
+    title: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}{self.number}{self.separator}{self.title}"
+
+
+# -- front and back matter, made by the resolver from the layout (layout.py) ----------------
+
+@dataclass
+class Masthead:
+    """A 简报's 报头: the bulletin's name (from the theme), the issue, the issuer and the date."""
+    issue: str | None     # 第3期
+    issuer: str
+    date: str             # 2025年3月15日
+
+
+@dataclass
+class Title:
+    text: str
+    subtitle: str | None = None
+
+
+@dataclass
+class Cover:
+    title: str
+    subtitle: str | None
+    meta: list[str]       # the issuer and the date, one a line
+
+
+@dataclass
+class Contents:
+    title: str            # 目　录; the entries are the numbered level-1 headings
+
+
+@dataclass(frozen=True)
+class ClosingLine:
+    """One line of the 版记: text at the left, and text at the right where there is some."""
+    left: str
+    right: str = ""
+
+
+@dataclass
+class ClosingBlock:
+    lines: list[ClosingLine]
 
 
 @dataclass
@@ -164,6 +231,8 @@ class PageBreak:
 
 
 Block = Heading | Paragraph | ListBlock | Table | Chart | FigurePanel | PageBreak
+# Front and back matter: made from the layout (layout.py), drawn by every writer.
+Matter = Masthead | Title | Cover | Contents | ClosingBlock
 
 
 @dataclass(frozen=True)
@@ -204,6 +273,11 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)   # every figure written, in order
+    front: list = field(default_factory=list)   # Masthead, Title, Cover, Contents (from the layout)
+    back: list = field(default_factory=list)    # ClosingBlock
+    running_header: str | None = None           # at the head of every page but the first
+    draft_mark: str | None = None               # 征求意见稿, when the brief is a draft
+    keywords: str = ""                          # the level-1 headings, for document properties
     source_file: str | None = None
     spec_in_workspace: str | None = None   # the spec's path in its workspace, for `verify`
 

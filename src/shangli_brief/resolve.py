@@ -8,7 +8,9 @@ import os
 
 from .data import Dataset, Indicator, Value, period_sort_key
 from .errors import BriefError, ErrorList, InputError, Location
-from .model import (Chart, ChartPoint, ChartSeries, Citation, Column, Document, Figure, FigurePanel,
+from .layout import Layout, load_layout
+from .model import (Caption, Chart, ChartPoint, ChartSeries, Citation, ClosingBlock, ClosingLine, Column, Contents,
+                    Cover, Document, Figure, FigurePanel, Masthead, Title,
                     Heading, KeyFigure, PageBreak, Paragraph, Run, Table)
 from .narrative import numbers
 from .narrative.helpers import Helpers, record_citation
@@ -64,9 +66,10 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
                    subtitle=spec.subtitle, issuer=spec.issuer, issue=spec.issue,
                    closing=spec.closing, draft=spec.draft, source_file=str(spec.path),
                    spec_in_workspace=spec.workspace_relative())
+    layout = load_layout(spec.layout)
     helpers = Helpers(dataset, period, spec.compare, doc.citations, doc.figures)
     context = helpers.context() | {"title": spec.title, "layout": spec.layout}
-    tables = _TableMaker(dataset, period, spec.compare, doc.citations, doc.figures)
+    tables = _TableMaker(dataset, period, spec.compare, doc.citations, doc.figures, layout)
 
     for index, entry in enumerate(spec.entries):
         try:
@@ -100,18 +103,63 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
         raise ErrorList(errors)
     if spec.sources:
         doc.blocks += tables.sources_appendix()
-    _number_captions(doc)
+    _number_captions(doc, layout)
+    _matter(doc, spec, layout)
     return doc
 
 
-def _number_captions(doc: Document) -> None:
-    """表1, 表2 … and 图1, 图2 … in document order, the same in every format."""
+def _number_captions(doc: Document, layout: Layout) -> None:
+    """表1, 表2 … and 图1, 图2 … in document order, the same in every format; and the
+    资料来源 line under each table, chart and key-figure panel."""
     counts = {Table: 0, Chart: 0}
+    labels = {Table: layout.word("caption_table"), Chart: layout.word("caption_chart")}
     for block in doc.blocks:
         kind = type(block)
         if kind in counts and block.title and not getattr(block, "appendix", False):
             counts[kind] += 1
             block.number = counts[kind]
+            block.caption = Caption(labels[kind], block.number, layout.word("caption_separator"), block.title)
+        if isinstance(block, (Table, Chart, FigurePanel)):
+            block.source_line = layout.word(
+                "source_note", sources=layout.word("source_separator").join(block.sources))
+        if isinstance(block, Chart) and any(p and p.bound for s in block.series for p in s.points):
+            block.note = layout.words["chart_bound_notes"][block.kind]
+
+
+def _matter(doc: Document, spec: Spec, layout: Layout) -> None:
+    """The front and back matter the layout has, as blocks with their words."""
+    date = layout.date(doc.date)
+    for part in layout.front:
+        if part == "masthead":
+            issue = layout.word("issue", issue=spec.issue) if spec.issue else None
+            doc.front.append(Masthead(issue, spec.issuer or "", date))
+        elif part == "title":
+            doc.front.append(Title(spec.title, spec.subtitle))
+        elif part == "cover":
+            doc.front.append(Cover(spec.title, spec.subtitle, [x for x in (spec.issuer, date) if x]))
+        elif part == "contents":
+            doc.front.append(Contents(layout.word("contents")))
+    if "closing" in layout.back and spec.closing is not None:
+        doc.back.append(ClosingBlock(closing_lines(spec.closing, doc.date, layout)))
+    doc.running_header = spec.title if layout.running_header else None
+    doc.draft_mark = layout.word("draft") if spec.draft else None
+    doc.keywords = layout.word("keywords_separator").join(
+        b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1)
+
+
+def closing_lines(closing, date, layout: Layout) -> list[ClosingLine]:
+    """The 版记's lines, in the order of GB/T 9704 and of a 简报's 报尾: 报, 送, 发, 抄送, then
+    the 印发机关 with its date (…印发), then the number of copies."""
+    labels, separator = layout.words["closing_labels"], layout.word("closing_names_separator")
+    lines = [ClosingLine(layout.word("closing_line", label=labels[key], names=separator.join(names)))
+             for key, names in (("report", closing.report), ("send", closing.send),
+                                ("distribute", closing.distribute), ("cc", closing.cc)) if names]
+    if closing.printed_by or closing.printed_on:
+        lines.append(ClosingLine(closing.printed_by or "",
+                                 layout.word("printed_on", date=layout.date(closing.printed_on or date))))
+    if closing.copies:
+        lines.append(ClosingLine("", layout.word("copies", copies=closing.copies)))
+    return lines
 
 
 def _template_origin(path: str) -> Location:
@@ -122,8 +170,9 @@ class _TableMaker:
     """Indicator tables and key-figure panels, normalised once for every writer."""
 
     def __init__(self, dataset: Dataset, period: str, compare: str | None, citations: list[Citation],
-                 figures: list[Figure]):
+                 figures: list[Figure], layout: Layout):
         self.dataset, self.period, self.compare, self.citations = dataset, period, compare, citations
+        self.layout = layout
         self.written = figures
 
     def _figure(self, ind: Indicator, period: str, text: str, source: str) -> int:
@@ -174,10 +223,11 @@ class _TableMaker:
 
     def table(self, entry: TableEntry, index: int) -> Table:
         indicators = self._indicators(entry.indicators, index, "table")
-        columns = [Column("指标"), Column("单位", "center"),
+        word = self.layout.word
+        columns = [Column(word("table_indicator")), Column(word("table_unit"), "center"),
                    Column(numbers.period_label(self.period), "right")]
         if self.compare:
-            columns += [Column(numbers.period_label(self.compare), "right"), Column("变化", "right")]
+            columns += [Column(numbers.period_label(self.compare), "right"), Column(word("table_change"), "right")]
         rows, used, figures = [], [], {}
         for r, ind in enumerate(indicators):
             now = self._pick(ind)
@@ -256,21 +306,22 @@ class _TableMaker:
 
     def sources_appendix(self) -> list:
         """附件: every figure the brief cites, with its article and section."""
+        word = self.layout.word
         rows, figures = [], {}
         for r, c in enumerate(self.citations):
-            text = c.text + ("（推算）" if c.derived else "")
+            text = c.text + (word("derived") if c.derived else "")
             rows.append([c.name, numbers.period_label(c.period), text,
                          self.dataset.source_label(c.source), c.section.split("——")[0] or "—"])
             self.written.append(Figure(c.indicator, c.period, text, self.dataset.source_label(c.source)))
             figures[(r, 2)] = len(self.written) - 1
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
-        table = Table("本文引用数据及来源", [Column("指标"), Column("时期", "center"), Column("数值", "right"),
-                                        Column("来源"), Column("章节")], rows, self._sources(cited),
-                      appendix=True, figures=figures)
-        intro = Paragraph([Run("本附件列出正文、表格和图表引用的每一项数据，注明所属时期、数值及其出处，"
-                               "便于核对。")])
-        return [PageBreak(new_part=True), Heading(1, "附件　引用数据来源", numbered=False), intro, table]
+        labels = self.layout.words["appendix_columns"]
+        aligns = ("left", "center", "right", "left", "left")
+        table = Table(word("appendix_table"), [Column(label, align) for label, align in zip(labels, aligns)],
+                      rows, self._sources(cited), appendix=True, figures=figures)
+        intro = Paragraph([Run(word("appendix_intro"))])
+        return [PageBreak(new_part=True), Heading(1, word("appendix_heading"), numbered=False), intro, table]
 
     def figures(self, entry: FiguresEntry, index: int) -> FigurePanel:
         indicators = self._indicators(entry.indicators, index, "figures")

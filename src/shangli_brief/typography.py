@@ -18,6 +18,8 @@ CENTRED = set("：；！？")
 
 
 FULL_WIDTH_PUNCT = LEFT_INK | RIGHT_INK | CENTRED
+FULL_WIDTH_SPACE = "\u3000"                      # 表1　标题: an em of space, a character of the grid
+BOOK_TITLE = re.compile("《[^》]{1,12}》")          # a short book title, kept on one line where it can
 
 
 def compressible_pair(a: str, b: str) -> bool:

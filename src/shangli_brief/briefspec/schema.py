@@ -12,11 +12,12 @@ from pathlib import Path
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..model import Closing
 from ..portability import user_path
+from ..layout import names as layout_names
 from ..writers import DEFAULT_FORMATS, FORMATS  # the table of writers names the formats
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
 from ..i18n import N_, _
 
-LAYOUTS = ("bulletin", "report")
+LAYOUTS = layout_names()   # one file each in layouts/
 ENTRY_KINDS = ("section", "table", "chart", "figures", "text", "page_break")
 
 # Top-level keys of a spec, and whether each is required.

@@ -150,16 +150,19 @@ def _builtin(name: str) -> dict:
 
 
 def load_theme(layout: str, user_file: str | None = None, named_at=None) -> Theme:
-    """The layout's built-in theme, with a user's theme file merged over it."""
+    """The layout's built-in theme (named in layouts/LAYOUT.yaml), with a user's theme file
+    merged over it."""
+    from ..layout import load_layout
+    builtin = load_layout(layout).theme
     if user_file is None:
-        return Theme(layout, _builtin(layout))
+        return Theme(layout, _builtin(builtin))
     from pathlib import Path
 
     from ..yamlfile import load_yaml
     if not Path(user_file).is_file():
         raise InputError(_("theme file '{user_file}' not found; paths in a spec are relative to the "
                            "workspace (the folder holding briefs/)").format(user_file=user_file), named_at, "theme")
-    base = _builtin(layout)
+    base = _builtin(builtin)
     doc = load_yaml(user_file, _("theme file"))
     data = _merge(base, validate(doc, base))
     if data.get("reference_docx"):

@@ -29,34 +29,26 @@ FORMATS = tuple(WRITERS)
 DEFAULT_FORMATS = ("docx", "pdf")   # what a spec without `formats:` gets: the paper editions
 
 
+class BlockVisitor:
+    """What the three writers share: `visit(block)` calls `visit_<BlockType>(block)`; a block
+    type a writer does not know is a build error naming the format and the block's origin
+    (tests/writers/test_writers_table.py makes sure there is none)."""
+
+    format_name = ""
+
+    def visit(self, block):
+        method = getattr(self, f"visit_{type(block).__name__}", None)
+        if method is None:
+            from ..errors import BuildError
+            from ..i18n import _
+            raise BuildError(_("the {format} writer cannot render a {kind} block").format(
+                format=self.format_name, kind=type(block).__name__), getattr(block, "origin", None))
+        return method(block)
+
+
 def writer_for(fmt: str):
     import importlib
     return importlib.import_module(WRITERS[fmt]).write
-
-
-def chinese_date(date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
-@dataclass(frozen=True)
-class ClosingLine:
-    """One line of the 版记: text at the left, and text at the right where there is some."""
-    left: str
-    right: str = ""
-
-
-def closing_lines(closing, date) -> list[ClosingLine]:
-    """The 版记's lines, in the order of GB/T 9704 and of a 简报's 报尾: 报, 送, 发, 抄送, then
-    the 印发机关 with its date (…印发), then the number of copies."""
-    lines = [ClosingLine(f"{label}：{'，'.join(names)}。")
-             for label, names in (("报", closing.report), ("送", closing.send),
-                                  ("发", closing.distribute), ("抄送", closing.cc)) if names]
-    if closing.printed_by or closing.printed_on:
-        lines.append(ClosingLine(closing.printed_by or "",
-                                 f"{chinese_date(closing.printed_on or date)}印发"))
-    if closing.copies:
-        lines.append(ClosingLine("", f"（共印{closing.copies}份）"))
-    return lines
 
 
 def table_column_widths(block, theme) -> list[float]:
@@ -130,13 +122,11 @@ def _unbreakable_units(text: str, short: bool = True, titles: bool = False) -> f
     """Width of the longest piece of `text` that no line may break: kept runs (numbers with
     their units, punctuation with its neighbour); with `titles`, book titles of up to 12
     characters too (kept whole when the other columns can spare the width)."""
-    import re
-
-    from ..typography import no_break_before, text_units
+    from ..typography import BOOK_TITLE, no_break_before, text_units
     if short and text_units(text) <= SHORT_CELL:  # a unit, a short label: never wrapped
         return text_units(text)
     keep = no_break_before(text)
-    for match in re.finditer(r"《[^》]{1,12}》", text) if titles else ():
+    for match in BOOK_TITLE.finditer(text) if titles else ():
         for k in range(match.start() + 1, match.end()):
             keep[k] = True
     best = run = 0.0
@@ -173,23 +163,6 @@ def heading_style(block) -> str:
     if block.level == 1 and not block.numbered:
         return "appendix_heading"
     return f"heading{min(block.level, 4)}"
-
-
-def source_note(sources) -> str:
-    """资料来源：《…》；《…》 — the line under every table, chart and key-figure panel."""
-    return "资料来源：" + "；".join(sources)
-
-
-def caption_mark(block) -> str:
-    """图 for a chart, 表 for a table: the word before a caption's number."""
-    return "图" if type(block).__name__ == "Chart" else "表"
-
-
-def caption(block) -> str:
-    """表1　title / 图1　title: numbered in document order by the resolver."""
-    if block.number is None:
-        return block.title
-    return f"{caption_mark(block)}{block.number}　{block.title}"
 
 
 def contents_titles(doc, theme) -> list[str]:

@@ -4,9 +4,11 @@ Word document: compatibility mode 15 (no 兼容模式), zh-CN language, only our
 table naming every font the styles ask for with Windows' alternates, app.xml naming us."""
 from __future__ import annotations
 
+from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import docx
+import yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
@@ -21,16 +23,9 @@ DROP_RELS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 
 # Windows' own font-table facts for the fonts official documents ask for: panose, family and
 # pitch as Word writes them, so that a machine missing a font substitutes a similar one.
-FONT_FACTS = {
-    "宋体": ("02010600030101010101", "auto", "variable"),
-    "黑体": ("02010609060101010101", "modern", "fixed"),
-    "仿宋": ("02010609060101010101", "modern", "fixed"),
-    "仿宋_GB2312": ("02010609030101010101", "modern", "fixed"),
-    "楷体": ("02010609060101010101", "modern", "fixed"),
-    "楷体_GB2312": ("02010609030101010101", "modern", "fixed"),
-    "方正小标宋简体": ("02000000000000000000", "auto", "variable"),
-    "Times New Roman": ("02020603050405020304", "roman", "variable"),
-}
+# (font_facts.yaml: data about fonts, kept with the other data rather than in the code)
+FONT_FACTS = {name: tuple(facts) for name, facts in yaml.safe_load(
+    (Path(__file__).with_name("font_facts.yaml")).read_text("utf-8")).items()}
 
 SETTINGS = f"""<w:settings xmlns:w="{W}">
 <w:zoom w:percent="100"/>

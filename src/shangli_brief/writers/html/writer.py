@@ -12,11 +12,9 @@ from __future__ import annotations
 from html import escape
 
 from ... import model
-from ...errors import BuildError
-from ...i18n import _
 from ...theme import HeadingNumberer, Theme
-from .. import (WriteOptions, Written, caption, chinese_date, closing_lines, contents_titles, panel_columns,
-                source_note)
+from ...typography import FULL_WIDTH_SPACE
+from .. import BlockVisitor, WriteOptions, Written, contents_titles, panel_columns
 from .style import stylesheet
 
 
@@ -34,7 +32,9 @@ def _attr(text: str) -> str:
     return escape(text, quote=True)
 
 
-class HtmlWriter:
+class HtmlWriter(BlockVisitor):
+    format_name = "HTML"
+
     def __init__(self, doc: model.Document, theme: Theme):
         self.doc, self.theme = doc, theme
         self.numberer = HeadingNumberer(theme)
@@ -42,9 +42,7 @@ class HtmlWriter:
 
     def page(self) -> str:
         d = self.doc
-        body = [self._front()]
-        body += [self.visit(block) for block in d.blocks]
-        body.append(self._closing())
+        body = [self._draft()] + [self.visit(block) for block in d.front + d.blocks + d.back]
         kind = _attr(d.layout)
         return (
             "<!DOCTYPE html>\n"
@@ -54,7 +52,7 @@ class HtmlWriter:
             '<meta name="generator" content="shangli-brief">\n'
             + (f'<meta name="author" content="{_attr(d.issuer)}">\n' if d.issuer else "")
             + f"<style>\n{stylesheet(self.theme)}</style>\n</head>\n<body>\n"
-            f'<article class="brief {kind}{" draft" if d.draft else ""}">\n'
+            f'<article class="brief {kind}{" draft" if d.draft_mark else ""}">\n'
             + "".join(part for part in body if part)
             + "</article>\n</body>\n</html>\n")
 
@@ -78,44 +76,43 @@ class HtmlWriter:
         return self.runs([model.Run(text, figure=figure)])
 
     # -- front and back matter ----------------------------------------------------------------
-    def _front(self) -> str:
-        d = self.doc
-        draft = '<p class="draft-mark">征求意见稿</p>\n' if d.draft else ""
-        if d.layout == "bulletin":
-            issue = f'<p class="issue">第{d.issue}期</p>\n' if d.issue else ""
-            return (f'<header class="masthead">\n{draft}<p class="masthead-name">'
-                    f'{escape(self.theme.masthead.get("name", ""))}</p>\n{issue}'
-                    f'<p class="masthead-meta"><span>{escape(d.issuer or "")}</span>'
-                    f"<span>{chinese_date(d.date)}</span></p>\n</header>\n"
-                    f"<h1>{escape(d.title)}</h1>\n"
-                    + (f'<p class="subtitle">{escape(d.subtitle)}</p>\n' if d.subtitle else ""))
-        meta = "".join(f"<p>{escape(x)}</p>" for x in (d.issuer, chinese_date(d.date)) if x)
-        entries = "".join(f'<li><a href="#s{i}">{escape(title)}</a></li>'
-                          for i, title in enumerate(contents_titles(d, self.theme), 1))
-        return (f'<header class="cover">\n{draft}<h1>{escape(d.title)}</h1>\n'
-                + (f'<p class="subtitle">{escape(d.subtitle)}</p>\n' if d.subtitle else "")
-                + f'<div class="cover-meta">{meta}</div>\n</header>\n'
-                f'<nav class="contents" aria-label="目录">\n<h2>目　录</h2>\n<ol>{entries}</ol>\n</nav>\n')
+    def _draft(self) -> str:
+        mark = self.doc.draft_mark
+        return f'<p class="draft-mark">{escape(mark)}</p>\n' if mark else ""
 
-    def _closing(self) -> str:
-        c = self.doc.closing
-        if c is None or self.doc.layout != "bulletin":
-            return ""
+    def visit_Masthead(self, block: model.Masthead) -> str:
+        issue = f'<p class="issue">{escape(block.issue)}</p>\n' if block.issue else ""
+        return (f'<header class="masthead">\n<p class="masthead-name">'
+                f'{escape(self.theme.masthead.get("name", ""))}</p>\n{issue}'
+                f'<p class="masthead-meta"><span>{escape(block.issuer)}</span>'
+                f"<span>{escape(block.date)}</span></p>\n</header>\n")
+
+    def visit_Title(self, block: model.Title) -> str:
+        return (f"<h1>{escape(block.text)}</h1>\n"
+                + (f'<p class="subtitle">{escape(block.subtitle)}</p>\n' if block.subtitle else ""))
+
+    def visit_Cover(self, block: model.Cover) -> str:
+        meta = "".join(f"<p>{escape(x)}</p>" for x in block.meta)
+        return (f'<header class="cover">\n<h1>{escape(block.title)}</h1>\n'
+                + (f'<p class="subtitle">{escape(block.subtitle)}</p>\n' if block.subtitle else "")
+                + f'<div class="cover-meta">{meta}</div>\n</header>\n')
+
+    def visit_Contents(self, block: model.Contents) -> str:
+        entries = "".join(f'<li><a href="#s{i}">{escape(title)}</a></li>'
+                          for i, title in enumerate(contents_titles(self.doc, self.theme), 1))
+        label = _attr(block.title.replace(FULL_WIDTH_SPACE, ""))
+        return (f'<nav class="contents" aria-label="{label}">\n<h2>{escape(block.title)}</h2>\n'
+                f"<ol>{entries}</ol>\n</nav>\n")
+
+    def visit_ClosingBlock(self, block: model.ClosingBlock) -> str:
         lines = []
-        for line in closing_lines(c, self.doc.date):
+        for line in block.lines:
             left = f"<span>{escape(line.left)}</span>" if line.left else ""
             right = f'<span class="right">{escape(line.right)}</span>' if line.right else ""
             lines.append(f"<p>{left}{right}</p>")
         return '<footer class="closing">\n' + "\n".join(lines) + "\n</footer>\n"
 
     # -- blocks -----------------------------------------------------------------------------
-    def visit(self, block) -> str:
-        method = getattr(self, f"visit_{type(block).__name__}", None)
-        if method is None:
-            raise BuildError(_("the HTML writer cannot render a {kind} block").format(kind=type(block).__name__),
-                             getattr(block, "origin", None))
-        return method(block)
-
     def visit_Heading(self, block: model.Heading) -> str:
         label = self.numberer.next(block.level) if block.numbered else ""
         level = min(block.level + 1, 6)   # the document title is the page's h1
@@ -137,8 +134,8 @@ class HtmlWriter:
     def visit_PageBreak(self, block: model.PageBreak) -> str:
         return '<hr class="part">\n' if block.new_part else ""
 
-    def _source(self, sources: list[str]) -> str:
-        return f'<p class="source">{escape(source_note(sources))}</p>'
+    def _source(self, block) -> str:
+        return f'<p class="source">{escape(block.source_line)}</p>'
 
     def visit_Table(self, block: model.Table) -> str:
         head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in block.columns)
@@ -152,14 +149,14 @@ class HtmlWriter:
                 cells.append(f"<{tag}{scope}{align}>{self.text(text, block.figures.get((r, k)))}</{tag}>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         kind = " appendix" if block.appendix else ""
-        return (f'<figure class="table{kind}">\n<table>\n<caption>{escape(caption(block))}</caption>\n'
+        return (f'<figure class="table{kind}">\n<table>\n<caption>{escape(block.caption_text)}</caption>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
-                f"{self._source(block.sources)}\n</figure>\n")
+                f"{self._source(block)}\n</figure>\n")
 
     def visit_Chart(self, block: model.Chart) -> str:
         from ... import charts
         return (f'<figure class="chart">\n{charts.svg(block, self.theme)}\n'
-                f"<figcaption>{escape(caption(block))}</figcaption>\n{self._source(block.sources)}\n</figure>\n")
+                f"<figcaption>{escape(block.caption_text)}</figcaption>\n{self._source(block)}\n</figure>\n")
 
     def visit_FigurePanel(self, block: model.FigurePanel) -> str:
         items = "".join(
@@ -168,4 +165,4 @@ class HtmlWriter:
             for f in block.items)
         title = f"<figcaption>{escape(block.title)}</figcaption>\n" if block.title else ""
         return (f'<figure class="key-figures">\n{title}<div class="panel columns-{panel_columns(block)}">'
-                f"{items}</div>\n{self._source(block.sources)}\n</figure>\n")
+                f"{items}</div>\n{self._source(block)}\n</figure>\n")

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
                                           makeCJKParaLine)
 
-from ...typography import CLOSING, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
+from ...typography import CLOSING, FULL_WIDTH_SPACE, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
 
 _FUZZ = 1e-6
 IDEOGRAPHIC_SPACE = "\ue000"  # stands for U+3000 in Paragraph markup (see PdfWriter.para)
@@ -71,7 +71,7 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
 
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
         if text:
-            text = text.replace(IDEOGRAPHIC_SPACE, "\u3000")
+            text = text.replace(IDEOGRAPHIC_SPACE, FULL_WIDTH_SPACE)
             glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
         else:  # an empty frag carries a line break or a callback
             glyphs.append(cjkU(text, frag, "utf8"))

@@ -154,15 +154,17 @@ def _fit(canvas, text: str, font: str, size: float, width: float) -> str:
 class PageDecorator:
     """Draws what every page carries besides its text: page number, running header, cover band."""
 
-    def __init__(self, theme: Theme, styles, title: str, draft: bool = False):
-        self.theme, self.styles, self.title, self.draft = theme, styles, title, draft
+    def __init__(self, theme: Theme, styles, running_header: str | None = None, draft_mark: str | None = None):
+        self.theme, self.styles, self.title, self.draft = theme, styles, running_header, draft_mark
 
-    def templates(self, report: bool) -> list[PageTemplate]:
+    def templates(self, cover: bool) -> list[PageTemplate]:
+        """One template for a document that starts with its text; with a cover, one for the
+        cover (no number), one for the contents and one for the body (the running header)."""
         t = self.theme
         frame = lambda name: Frame(t.margin_left, t.margin_bottom, t.text_width, t.text_height,  # noqa: E731
                                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
         # Page numbers and headers are drawn when a page ends, once it is known not to be blank.
-        if not report:
+        if not cover:
             return [PageTemplate("page", [frame("body")], onPage=self.start, onPageEnd=self.numbered)]
         return [PageTemplate("cover", [frame("cover")], onPage=self.cover),
                 PageTemplate("contents", [frame("contents")], onPage=self.start, onPageEnd=self.numbered),
@@ -181,7 +183,7 @@ class PageDecorator:
         canvas.setFont(self.styles.font("title"), 72)
         canvas.translate(t.page_width / 2, t.page_height / 2)
         canvas.rotate(45)
-        canvas.drawCentredString(0, -24, "征求意见稿")
+        canvas.drawCentredString(0, -24, self.draft)
         canvas.restoreState()
 
     def numbered(self, canvas, document) -> None:
@@ -205,6 +207,8 @@ class PageDecorator:
         if not getattr(document, "page_has_content", True):
             return
         self.numbered(canvas, document)
+        if not self.title:
+            return
         t, style = self.theme, self.theme.style("running_header")
         y = t.page_height - t.margin_top + 12
         canvas.saveState()

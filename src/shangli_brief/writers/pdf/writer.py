@@ -11,11 +11,11 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, P
 from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 
 from ... import model
-from ...errors import BuildError, Location
+from ...errors import Location
 from ...theme import HeadingNumberer, Theme
-from .. import (TABLE_PADDING, WriteOptions, Written, caption, chinese_date, contents_titles, heading_style,
-               closing_lines, panel_columns, panel_label, source_note, table_column_widths,
-               title_text)
+from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
+               panel_label, table_column_widths, title_text)
+from ...typography import FULL_WIDTH_SPACE
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -95,7 +95,9 @@ def write(doc: model.Document, theme: Theme, target, options: WriteOptions = Wri
     return PdfWriter(doc, theme, options).write(target)
 
 
-class PdfWriter:
+class PdfWriter(BlockVisitor):
+    format_name = "PDF"
+
     def __init__(self, doc: model.Document, theme: Theme, options: WriteOptions = WriteOptions()):
         self.doc, self.theme, self.options = doc, theme, options
         self.styles = styles_for(theme)
@@ -104,8 +106,9 @@ class PdfWriter:
     # -- page setup -----------------------------------------------------------------------
     def write(self, path: str) -> Written:
         t = self.theme
-        report = self.doc.layout == "report"
-        self.contents = Contents(contents_titles(self.doc, t), self.styles, t) if report else None
+        front = {type(block) for block in self.doc.front}
+        self.contents = (Contents(contents_titles(self.doc, t), self.styles, t)
+                         if model.Contents in front else None)
         template = BriefDocTemplate(
             path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
@@ -116,7 +119,8 @@ class PdfWriter:
             # The canvas starts in our body face, so no unembedded Helvetica is referenced.
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
-        template.addPageTemplates(PageDecorator(t, self.styles, self.doc.title, self.doc.draft).templates(report))
+        decorator = PageDecorator(t, self.styles, self.doc.running_header, self.doc.draft_mark)
+        template.addPageTemplates(decorator.templates(cover=model.Cover in front))
         story = self.story()
         with _document_date(self.doc.date):
             template.build(story)
@@ -126,9 +130,9 @@ class PdfWriter:
         """The flowables of the document; characters no face has are noted as they are set."""
         self.styles.glyphs = {}
         self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
-        story = self._front() + [f for block in self.doc.blocks for f in self.visit(block)]
+        story = [f for block in self.doc.front + self.doc.blocks for f in self.visit(block)]
         self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
-        return story + self._closing()
+        return story + [f for block in self.doc.back for f in self.visit(block)]
 
     def glyph_warnings(self) -> tuple[str, ...]:
         return glyph_warnings(self.styles.glyphs or {})
@@ -143,7 +147,7 @@ class PdfWriter:
         markup = "".join(self._run(r, pstyle.fontName) for r in runs)
         # ReportLab's parser turns the ideographic space (表1　标题) into a Latin space; it goes
         # through as a stand-in and is put back when the line is broken (linebreak.py).
-        markup = markup.replace("\u3000", IDEOGRAPHIC_SPACE)
+        markup = markup.replace(FULL_WIDTH_SPACE, IDEOGRAPHIC_SPACE)
         return ChineseParagraph(markup.replace("\n", "<br/>"), pstyle)
 
     def _run(self, run: model.Run, base_font: str) -> str:
@@ -154,25 +158,25 @@ class PdfWriter:
         return f'<font name="{font}">{self.styles.markup(run.text, font)}</font>'
 
     # -- front and back matter ------------------------------------------------------------
-    def _front(self) -> list:
-        d = self.doc
-        if d.layout == "report":
-            return self._cover_and_contents()
-        out = self._masthead() + [self.para(title_text(d.title, self.theme), "title")]
-        if d.subtitle:
-            out.append(self.para(d.subtitle, "subtitle"))
+    def visit_Title(self, block: model.Title) -> list:
+        out = [self.para(title_text(block.text, self.theme), "title")]
+        if block.subtitle:
+            out.append(self.para(block.subtitle, "subtitle"))
         return out
 
-    def _cover_and_contents(self) -> list:
-        d, t = self.doc, self.theme
-        out = [Spacer(1, t.text_height * 0.12), self.para(title_text(d.title, t), "cover_title")]
-        if d.subtitle:
-            out.append(self.para(d.subtitle, "cover_subtitle"))
+    def visit_Cover(self, block: model.Cover) -> list:
+        t = self.theme
+        out = [Spacer(1, t.text_height * 0.12), self.para(title_text(block.title, t), "cover_title")]
+        if block.subtitle:
+            out.append(self.para(block.subtitle, "cover_subtitle"))
         out.append(Spacer(1, t.text_height * 0.38))
-        out += [self.para(x, "cover_meta") for x in (d.issuer, chinese_date(d.date)) if x]
-        out += [NextPageTemplate("contents"), *self._new_part(), self.para("目　录", "contents_title"),
-                self.contents, NextPageTemplate("body"), *self._new_part()]
-        return out
+        out += [self.para(x, "cover_meta") for x in block.meta]
+        following = "contents" if self.contents is not None else "body"
+        return out + [NextPageTemplate(following), *self._new_part()]
+
+    def visit_Contents(self, block: model.Contents) -> list:
+        return [self.para(block.title, "contents_title"), self.contents, NextPageTemplate("body"),
+                *self._new_part()]
 
     def _new_part(self) -> list:
         """A page break; for duplex printing, also a blank page when the part would otherwise
@@ -181,14 +185,14 @@ class PdfWriter:
             return [PageBreak()]
         return [PageBreak(), DocIf("doc.page % 2 == 0", [PageBreak()])]
 
-    def _masthead(self) -> list:
-        d, t = self.doc, self.theme
+    def visit_Masthead(self, block: model.Masthead) -> list:
+        t = self.theme
         out = [self.para(t.masthead.get("name", ""), "masthead")]
-        if d.issue:
-            out.append(self.para(f"第{d.issue}期", "masthead_issue"))
+        if block.issue:
+            out.append(self.para(block.issue, "masthead_issue"))
         meta_style = self.styles.paragraph["masthead_meta"]
-        left = self.para(d.issuer or "", meta_style)
-        right = self.para(chinese_date(d.date), meta_style.clone("meta_r", alignment=2))
+        left = self.para(block.issuer, meta_style)
+        right = self.para(block.date, meta_style.clone("meta_r", alignment=2))
         inset = t.style("masthead_meta").size
         row = Table([[left, right]], colWidths=[t.text_width / 2] * 2)
         row.setStyle(self._table_style([("LEFTPADDING", (0, 0), (0, 0), inset),
@@ -201,10 +205,7 @@ class PdfWriter:
                               spaceAfter=t.line_pitch))
         return out
 
-    def _closing(self) -> list:
-        c = self.doc.closing
-        if c is None or self.doc.layout != "bulletin":
-            return []
+    def visit_ClosingBlock(self, block: model.ClosingBlock) -> list:
         t = self.theme
         rules = t.closing_rules
         size = t.style("closing").size
@@ -212,7 +213,7 @@ class PdfWriter:
                                                        rightIndent=size, spaceBefore=3, spaceAfter=3)
         right = style.clone("closing_right", alignment=2)
         lines = []
-        for line in closing_lines(c, self.doc.date):
+        for line in block.lines:
             if line.left and line.right:  # 印发机关 at the left, its date at the right
                 plain = style.clone("closing_pair", leftIndent=0, rightIndent=0, spaceBefore=0,
                                     spaceAfter=0)
@@ -243,12 +244,8 @@ class PdfWriter:
     # -- blocks ---------------------------------------------------------------------------
     def visit(self, block) -> list:
         if getattr(block, "origin", None) is not None:
-            self.styles.origin = block.origin
-        method = getattr(self, f"visit_{type(block).__name__}", None)
-        if method is None:
-            raise BuildError(_("the PDF writer cannot render a {kind} block").format(kind=type(block).__name__),
-                             getattr(block, "origin", None))
-        return method(block)
+            self.styles.origin = block.origin  # characters without a face are noted where they are
+        return super().visit(block)
 
     def visit_Heading(self, block: model.Heading) -> list:
         label = self.numberer.next(block.level) if block.numbered else ""
@@ -272,12 +269,12 @@ class PdfWriter:
     def visit_PageBreak(self, block: model.PageBreak) -> list:
         return self._new_part() if block.new_part else [PageBreak()]
 
-    def _together(self, caption: str | None, body, sources: list[str]) -> list:
+    def _together(self, caption: str | None, body, source_line: str) -> list:
         """Caption, table (or chart or panel) and its 资料来源 line on one page when they fit a
         page; a longer table splits, its header repeated, the source line after its last row.
         Either way the caption needs itself, the header and a couple of rows on its page."""
         parts = ([self.para(caption, "caption")] if caption else [Spacer(1, 6)]) + [body]
-        parts.append(self.para(source_note(sources), "source_note"))
+        parts.append(self.para(source_line, "source_note"))
         return [CondPageBreak(self.theme.line_pitch * 4), KeepTogether(parts)]
 
     def visit_Table(self, block: model.Table) -> list:
@@ -287,7 +284,7 @@ class PdfWriter:
         widths = table_column_widths(block, t)
         table = Table([head] + body, colWidths=widths, repeatRows=1)
         table.setStyle(self._grid_style(len(block.columns)))
-        return self._together(caption(block), table, block.sources)
+        return self._together(block.caption_text, table, block.source_line)
 
     def _cell(self, text: str, column: model.Column) -> ChineseParagraph:
         style = self.styles.paragraph["table"]
@@ -316,8 +313,8 @@ class PdfWriter:
         drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
         drawing.hAlign = "CENTER"
         # a chart's caption goes under it: the three are kept on one page
-        return [KeepTogether([drawing, self.para(caption(block), "caption"),
-                              self.para(source_note(block.sources), "source_note")])]
+        return [KeepTogether([drawing, self.para(block.caption_text, "caption"),
+                              self.para(block.source_line, "source_note")])]
 
     def _table_style(self, commands: list) -> TableStyle:
         # ReportLab sets a cell font even for cells holding paragraphs; without this it would be
@@ -341,4 +338,4 @@ class PdfWriter:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]))
-        return self._together(block.title or None, table, block.sources)
+        return self._together(block.title or None, table, block.source_line)
