@@ -162,11 +162,23 @@ class Pool:
         del self.workers[conn]
         conn.close()
         code = process.exitcode
-        how = _("killed by signal {value}").format(
-            value=-code) if code is not None and code < 0 else _("exit status {code}").format(code=code)
-        return SpecResult(Path(path),
-            errors=[(_("{path}: the process building this brief ended unexpectedly ({how}); the other "
-                                                 "briefs go on").format(path=path, how=how), 1, "")])
+        how = (
+            _("killed by signal {value}").format(value=-code)
+            if code is not None and code < 0
+            else _("exit status {code}").format(code=code)
+        )
+        return SpecResult(
+            Path(path),
+            errors=[
+                (
+                    _(
+                        "{path}: the process building this brief ended unexpectedly ({how}); the other briefs go on"
+                    ).format(path=path, how=how),
+                    1,
+                    "",
+                )
+            ],
+        )
 
     def stop(self) -> None:
         """End every worker: SIGTERM first (a worker publishing puts the old files back), then,

@@ -57,9 +57,14 @@ class Workspace:
         for path, where in spec.templates:
             folder = spec.path_in_workspace(path)
             if not folder.is_dir():
-                raise InputError(_("templates folder '{path}' not found; paths in 'templates' are relative to the "
-                                   "workspace (the folder holding briefs/)").format(path=path), where,
-                                 "templates")
+                raise InputError(
+                    _(
+                        "templates folder '{path}' not found; paths in 'templates' are relative to the "
+                        "workspace (the folder holding briefs/)"
+                    ).format(path=path),
+                    where,
+                    "templates",
+                )
             folders.append(self.confined(spec, folder, where, "templates", _("templates folder")))
         own = spec.workspace / "templates"
         if own.is_dir():
@@ -89,9 +94,11 @@ class Workspace:
             path, where = spec.reference_docx
             reference = spec.path_in_workspace(path)
             if not reference.is_file() or reference.suffix.lower() != ".docx":
-                raise InputError(_(
-                    "reference Word file '{path}' not found (a .docx, relative to the workspace)").format(
-                        path=path), where, "reference_docx")
+                raise InputError(
+                    _("reference Word file '{path}' not found (a .docx, relative to the workspace)").format(path=path),
+                    where,
+                    "reference_docx",
+                )
             self.confined(spec, reference, where, "reference_docx", _("reference Word file"))
         key = (spec.layout, theme_file, str(reference))
         if key not in self._themes:
@@ -99,9 +106,11 @@ class Workspace:
             if reference is None and theme.reference_docx:  # named by the theme file
                 named = Path(theme.reference_docx)
                 if not named.is_file():
-                    raise InputError(_("reference Word file '{named}' named by the theme not found").format(
-                        named=named),
-                                     Location(theme_file or "<theme>"), "reference_docx")
+                    raise InputError(
+                        _("reference Word file '{named}' named by the theme not found").format(named=named),
+                        Location(theme_file or "<theme>"),
+                        "reference_docx",
+                    )
                 self.confined(spec, named, Location(theme_file or "<theme>"), "reference_docx",
                               _("reference Word file"))
             if reference is not None:  # the spec's reference file wins over the theme's
@@ -232,13 +241,20 @@ def typed_figure_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
             continue
         source = Path(info.template).read_text("utf-8")
         for line, digits in typed_digits(catalogue.env, source, info.template):
-            out.append(_("{where}: '{digits}' is typed into the text; use a helper such as value('…') "
-                         "so that a data update changes it too").format(where=Location(info.template, line),
-                             digits=digits))
+            out.append(
+                _(
+                    "{where}: '{digits}' is typed into the text; use a helper such as value('…') "
+                    "so that a data update changes it too"
+                ).format(where=Location(info.template, line), digits=digits)
+            )
     for entry in spec.entries:
         if hasattr(entry, "text") and getattr(entry, "origin", None):
             for line, digits in typed_digits(catalogue.env, entry.text, str(spec.path)):
                 where = Location(entry.origin.file, entry.origin.line + line - 1)
-                out.append(_("{where}: '{digits}' is typed into the text; use a helper such as value('…') so "
-                             "that a data update changes it too").format(where=where, digits=digits))
+                out.append(
+                    _(
+                        "{where}: '{digits}' is typed into the text; use a helper such as value('…') so "
+                        "that a data update changes it too"
+                    ).format(where=where, digits=digits)
+                )
     return out

@@ -196,11 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the last resort: one line, never a traceback
         if args.debug:
             traceback.print_exc()
-        print(_("error: internal error in `{command}`: {kind}: {e}").format(command=args.command,
-            kind=type(e).__name__, e=e)[:400]
-              + _("; run the same command with --debug and send what it prints to {report_to}").format(
-                  report_to=_(REPORT_TO)),
-              file=sys.stderr)
+        print(
+            _("error: internal error in `{command}`: {kind}: {e}").format(
+                command=args.command, kind=type(e).__name__, e=e
+            )[:400]
+            + _("; run the same command with --debug and send what it prints to {report_to}").format(
+                report_to=_(REPORT_TO)
+            ),
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -267,9 +271,12 @@ def _refuse_same_names(paths: list[Path]) -> None:
     for path in paths:
         key = (os.path.realpath(out_folder(path)), path.stem.casefold())
         if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
-            raise InputError(_("{seen} and {path} would both write out/{stem}.*; rename one, or build them one "
-                               "at a time with different --out folders").format(seen=seen[key], path=path,
-                                   stem=path.stem))
+            raise InputError(
+                _(
+                    "{seen} and {path} would both write out/{stem}.*; rename one, or build them one "
+                    "at a time with different --out folders"
+                ).format(seen=seen[key], path=path, stem=path.stem)
+            )
         seen[key] = path
 
 
@@ -280,9 +287,11 @@ def _formats(text: str | None) -> tuple[str, ...] | None:
     from .writers import FORMATS
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(_(
-            "--format takes {formats} or several joined by commas ({formats2}); got '{text}'").format(
-                formats=', '.join(FORMATS), formats2=','.join(FORMATS), text=text))
+        raise InputError(
+            _("--format takes {formats} or several joined by commas ({formats2}); got '{text}'").format(
+                formats=", ".join(FORMATS), formats2=",".join(FORMATS), text=text
+            )
+        )
     return formats
 
 
@@ -331,13 +340,21 @@ def cmd_build(args) -> int:
     if not failed:
         if len(paths) > 1:
             seconds = sum(r.seconds for r in results)
-            print(_("built {count} briefs ({seconds:.1f} s of work on {jobs} worker(s))").format(count=len(paths),
-                seconds=seconds, jobs=jobs), file=sys.stderr)
+            print(
+                _("built {count} briefs ({seconds:.1f} s of work on {jobs} worker(s))").format(
+                    count=len(paths), seconds=seconds, jobs=jobs
+                ),
+                file=sys.stderr,
+            )
         return 0
     if len(paths) == 1:  # one spec: 2 for wrong input, 1 for a failed build, as for any command
         return max(code for __, code, __ in failed[0].errors)
-    print(_("{count} of {count2} briefs failed: {value}; the others were built").format(count=len(failed),
-        count2=len(paths), value=', '.join(str(r.spec) for r in failed)), file=sys.stderr)
+    print(
+        _("{count} of {count2} briefs failed: {value}; the others were built").format(
+            count=len(failed), count2=len(paths), value=", ".join(str(r.spec) for r in failed)
+        ),
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -382,8 +399,11 @@ def cmd_check(args) -> int:
     if problems:
         print(_("{count} problem(s) found").format(count=problems), file=sys.stderr)
         return 2
-    print(_("ok: no errors; {warnings} warning(s) above").format(
-        warnings=warnings) if warnings else _("ok: no problems found"))
+    print(
+        _("ok: no errors; {warnings} warning(s) above").format(warnings=warnings)
+        if warnings
+        else _("ok: no problems found")
+    )
     return 0
 
 
@@ -401,12 +421,16 @@ def cmd_indicators(args) -> int:
         dataset = load_dataset()
     period = normalise_period(args.period) if args.period else None
     if args.period and period is None:
-        raise InputError(_("--period takes a year like 2024 or a span like 2021-2025, got '{period}'").format(
-            period=args.period))
+        raise InputError(
+            _("--period takes a year like 2024 or a span like 2021-2025, got '{period}'").format(period=args.period)
+        )
     if args.category and args.category not in {i.category for i in dataset.indicators.values()}:
         from .errors import did_you_mean
-        raise InputError(_("unknown category '{category}'").format(
-            category=args.category) + did_you_mean(args.category, dataset.categories))
+
+        raise InputError(
+            _("unknown category '{category}'").format(category=args.category)
+            + did_you_mean(args.category, dataset.categories)
+        )
     if args.facts:
         facts = [f for f in dataset.facts if not period or f.period == period]
         if args.json:
@@ -426,9 +450,12 @@ def cmd_indicators(args) -> int:
                           + (f" [{value_origin(v)}]" if args.spec and value_origin(v) != "built-in" else "")
                           for v in ind.values if not period or v.period == period)
         print(f"{row['id']:42} {row['name']}：{values}")
-    print(_("{count} indicators; `--json` for sources and sections, `--facts` for honours and events").format(
-        count=len(rows)),
-          file=sys.stderr)
+    print(
+        _("{count} indicators; `--json` for sources and sections, `--facts` for honours and events").format(
+            count=len(rows)
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -473,9 +500,12 @@ def cmd_fonts(args) -> int:
             missing += 1
             pdf = _("MISSING: {message}").format(message=e.message)
         print(_("  {name:6}  DOCX asks for {docx}; PDF embeds {pdf}").format(name=name, docx=role.docx, pdf=pdf))
-    print(_("override a role with {env_variable}=/path/to/font.ttf; converted fonts are "
-            "cached in {cache_dir}").format(env_variable=env_variable('ROLE'), cache_dir=fontconvert.cache_dir()),
-                file=sys.stderr)
+    print(
+        _("override a role with {env_variable}=/path/to/font.ttf; converted fonts are cached in {cache_dir}").format(
+            env_variable=env_variable("ROLE"), cache_dir=fontconvert.cache_dir()
+        ),
+        file=sys.stderr,
+    )
     return 1 if missing else 0
 
 
@@ -493,8 +523,12 @@ def _prepare_fonts(fontconvert, resolve_role) -> int:
                 resolve_role(role, prepare=True)
             except BriefError as e:
                 missing += 1
-                print(_("error: {layout} theme, role {name}: {message}").format(layout=layout, name=name,
-                    message=e.message), file=sys.stderr)
+                print(
+                    _("error: {layout} theme, role {name}: {message}").format(
+                        layout=layout, name=name, message=e.message
+                    ),
+                    file=sys.stderr,
+                )
     return 1 if missing else 0
 
 
@@ -504,16 +538,19 @@ def cmd_init(args) -> int:
     target = user_path(args.folder)
     try:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise InputError(_("'{folder}' exists and is not an empty folder; name a new folder").format(
-                folder=args.folder))
+            raise InputError(
+                _("'{folder}' exists and is not an empty folder; name a new folder").format(folder=args.folder)
+            )
         skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
         shutil.copytree(skeleton, target, dirs_exist_ok=True)
         (target / "out").mkdir(exist_ok=True)
     except (OSError, shutil.Error) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        raise BuildError(_(
-            "cannot write the workspace '{folder}': {reason}; name a folder you can write to").format(
-                folder=args.folder, reason=reason)) from None
+        raise BuildError(
+            _("cannot write the workspace '{folder}': {reason}; name a folder you can write to").format(
+                folder=args.folder, reason=reason
+            )
+        ) from None
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         print(path)
     print(_("next: cd {folder} && shangli-brief build").format(folder=args.folder), file=sys.stderr)
@@ -553,9 +590,12 @@ def cmd_verify(args) -> int:
     if args.annotate:
         verify.annotate(docx, findings, user_path(args.annotate), str(docx))
     if not args.json:
-        print(_("{count} finding(s) in {path}").format(count=len(findings), path=display_path(str(docx)))
-              if findings else _("ok: every figure in {path} matches its source").format(
-                  path=display_path(str(docx))), file=sys.stderr)
+        print(
+            _("{count} finding(s) in {path}").format(count=len(findings), path=display_path(str(docx)))
+            if findings
+            else _("ok: every figure in {path} matches its source").format(path=display_path(str(docx))),
+            file=sys.stderr,
+        )
     return 1 if findings else 0
 
 

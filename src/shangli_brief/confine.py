@@ -33,6 +33,11 @@ def check_inside(path: Path, roots, where: Location | None, key: str | None, wha
     if inside(path, roots):
         return path
     link = _(" (through a link)") if real(path) != Path(os.path.abspath(path)) else ""
-    raise InputError(_("the {what} '{path}' is outside the workspace{link}; copy it into the workspace, "
-                       "or name its folder with --allow DIR").format(what=what, path=display_path(str(path)),
-                           link=link), where, key)
+    raise InputError(
+        _(
+            "the {what} '{path}' is outside the workspace{link}; copy it into the workspace, "
+            "or name its folder with --allow DIR"
+        ).format(what=what, path=display_path(str(path)), link=link),
+        where,
+        key,
+    )

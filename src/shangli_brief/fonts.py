@@ -85,19 +85,29 @@ def _named_file(role: FontRole) -> ResolvedFont | None:
     source = variable if os.environ.get(variable) else _("the theme's file:")
     path, index = font_file_spec(named)
     if not path.is_file():
-        raise InputError(_("font file '{path}' for role '{name}' (from {source}) not found").format(path=path,
-            name=role.name, source=source))
+        raise InputError(
+            _("font file '{path}' for role '{name}' (from {source}) not found").format(
+                path=path, name=role.name, source=source
+            )
+        )
     kind = _font_format(path)
     if kind is None:
-        raise InputError(_("'{path}' for role '{name}' (from {source}) is not a font file; name a .ttf, "
-                           ".ttc or .otf file").format(path=path, name=role.name, source=source))
+        raise InputError(
+            _("'{path}' for role '{name}' (from {source}) is not a font file; name a .ttf, .ttc or .otf file").format(
+                path=path, name=role.name, source=source
+            )
+        )
     if kind == "CFF":  # PostScript outlines: converted to TrueType once, like the Noto faces
         target = cached_path(str(path), index)
         if not target.exists():
             convert(str(path), index, target)
-        return ResolvedFont(role.name, path.stem, str(target), 0,
-                            _("named by the user ({source}); converted from {name} to TrueType").format(
-                                source=source, name=path.name))
+        return ResolvedFont(
+            role.name,
+            path.stem,
+            str(target),
+            0,
+            _("named by the user ({source}); converted from {name} to TrueType").format(source=source, name=path.name),
+        )
     return ResolvedFont(role.name, path.stem, str(path), index, _("named by the user ({source})").format(source=source))
 
 
@@ -132,8 +142,11 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
             why = _("plain free face") + (f"; {'; '.join(skipped)}" if skipped else "")
             return ResolvedFont(role.name, family, face.file, face.index, why)
     tried = ", ".join((*role.pdf, *role.convert, *role.fallback))
-    raise BuildError(_("no installed font for role '{name}' (tried {tried}); {ways_out}").format(name=role.name,
-        tried=tried, ways_out=ways_out(role.name)))
+    raise BuildError(
+        _("no installed font for role '{name}' (tried {tried}); {ways_out}").format(
+            name=role.name, tried=tried, ways_out=ways_out(role.name)
+        )
+    )
 
 
 def _cached_conversion(face: Face, prepare: bool) -> Path | None:
@@ -179,9 +192,10 @@ def ways_out(role: str) -> str:
     else:
         install = (_("install the fonts (Debian: sudo apt-get install fonts-noto-cjk "
                    "fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei; or run `make brief`)"))
-    return (_("{install}; or name a folder of font files in SHANGLI_BRIEF_FONT_DIRS; or name a "
-              "font file with {env_variable}=FILE or `file:` under fonts.{role} in a theme").format(
-                  install=install, env_variable=env_variable(role), role=role))
+    return _(
+        "{install}; or name a folder of font files in SHANGLI_BRIEF_FONT_DIRS; or name a "
+        "font file with {env_variable}=FILE or `file:` under fonts.{role} in a theme"
+    ).format(install=install, env_variable=env_variable(role), role=role)
 
 
 def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare: bool) -> ResolvedFont:

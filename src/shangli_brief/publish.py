@@ -129,9 +129,10 @@ def _backup(final: Path) -> Path | None:
         except PermissionError:
             raise _in_use(final) from None
         except OSError as e:
-            raise BuildError(_("cannot keep the old {name} while writing: {value}").format(name=final.name,
-                value=e.strerror or e),
-                             Location(display_path(str(final.parent)))) from None
+            raise BuildError(
+                _("cannot keep the old {name} while writing: {value}").format(name=final.name, value=e.strerror or e),
+                Location(display_path(str(final.parent))),
+            ) from None
     return backup
 
 
@@ -147,8 +148,12 @@ def _restore(final: Path, backup: Path | None) -> None:
 
 def _in_use(final: Path) -> BuildError:
     shown = display_path(str(final))
-    return BuildError(_("cannot replace {shown}: it is open in another program or write-protected; close "
-                        "{shown} in Word or WPS and build again (the earlier files are kept)").format(shown=shown))
+    return BuildError(
+        _(
+            "cannot replace {shown}: it is open in another program or write-protected; close "
+            "{shown} in Word or WPS and build again (the earlier files are kept)"
+        ).format(shown=shown)
+    )
 
 
 def _remove(path: Path) -> None:

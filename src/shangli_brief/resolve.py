@@ -38,9 +38,12 @@ def build_date() -> _dt.date:
     if epoch.isdigit() and len(epoch) <= 12:
         day = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
     if day is None or not FIRST_DATE <= day <= LAST_DATE:
-        raise InputError(_("SOURCE_DATE_EPOCH='{epoch}' is not a time between {first} and {last} in "
-                           "seconds since 1970; unset it or give such a number").format(
-                               epoch=epoch[:20], first=FIRST_DATE.year, last=LAST_DATE.year))
+        raise InputError(
+            _(
+                "SOURCE_DATE_EPOCH='{epoch}' is not a time between {first} and {last} in "
+                "seconds since 1970; unset it or give such a number"
+            ).format(epoch=epoch[:20], first=FIRST_DATE.year, last=LAST_DATE.year)
+        )
     return day
 
 
@@ -56,9 +59,15 @@ def _resolve(spec: Spec, dataset: Dataset, catalogue: SectionCatalogue) -> Docum
     for key in ("period", "compare"):
         value = getattr(spec, key)
         if value is not None and value not in known:
-            errors.append(InputError(
-                _("no data for period '{value}'; the dataset has {sorted}").format(value=value,
-                    sorted=', '.join(sorted(known, key=period_sort_key))), spec.where(key), key))
+            errors.append(
+                InputError(
+                    _("no data for period '{value}'; the dataset has {sorted}").format(
+                        value=value, sorted=", ".join(sorted(known, key=period_sort_key))
+                    ),
+                    spec.where(key),
+                    key,
+                )
+            )
     if errors:
         raise ErrorList(errors)
 
@@ -262,10 +271,14 @@ class _TableMaker:
         unit = indicators[0].unit
         for j, ind in enumerate(indicators):
             if ind.unit != unit:
-                raise InputError(_("'{id}' is in {unit} but '{id2}' is in {unit2}: one chart has one value axis; "
-                                   "put them in separate charts").format(id=ind.id, unit=ind.unit,
-                                       id2=indicators[0].id, unit2=unit),
-                                 entry.indicators[j][1], f"{key}.indicators[{j}]")
+                raise InputError(
+                    _(
+                        "'{id}' is in {unit} but '{id2}' is in {unit2}: one chart has one value axis; "
+                        "put them in separate charts"
+                    ).format(id=ind.id, unit=ind.unit, id2=indicators[0].id, unit2=unit),
+                    entry.indicators[j][1],
+                    f"{key}.indicators[{j}]",
+                )
         wanted = [p for p, __ in entry.periods]
         drawn: list[Value] = []
         if entry.kind == "line":
@@ -273,8 +286,13 @@ class _TableMaker:
                                        key=period_sort_key)
             if len(periods) < 3:
                 have = "、".join(periods) or "none"
-                raise InputError(_("a line chart needs three or more periods; these indicators have {have}: use "
-                                   "kind: bar").format(have=have), entry.kind_at, f"{key}.kind")
+                raise InputError(
+                    _("a line chart needs three or more periods; these indicators have {have}: use kind: bar").format(
+                        have=have
+                    ),
+                    entry.kind_at,
+                    f"{key}.kind",
+                )
             series = [ChartSeries(ind.name, [self._point(ind, ind.at(p), drawn) for p in periods])
                       for ind in indicators]
             categories = [numbers.period_label(p) for p in periods]

@@ -39,13 +39,21 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
         raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=e.strerror),
             where) from None
     if size > limits.file:
-        raise InputError(_("the {what} is larger than {limit} MB; is it the right file?").format(what=what,
-            limit=limits.file // 1_000_000), where)
+        raise InputError(
+            _("the {what} is larger than {limit} MB; is it the right file?").format(
+                what=what, limit=limits.file // 1_000_000
+            ),
+            where,
+        )
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputError(_("the {what} is not a valid {value} file ({e}); save it again from {programs}").format(
-            what=what, value=Path(path).suffix or 'Office', e=e, programs=_programs(path)), where) from None
+        raise InputError(
+            _("the {what} is not a valid {value} file ({e}); save it again from {programs}").format(
+                what=what, value=Path(path).suffix or "Office", e=e, programs=_programs(path)
+            ),
+            where,
+        ) from None
     infos = package.infolist()
     problem = None
     if len(infos) > limits.parts:
@@ -54,19 +62,23 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     for info in infos:
         total += info.file_size
         if info.file_size > limits.part:
-            problem = _("its part {filename} inflates to {file_size} MB").format(filename=info.filename,
-                file_size=info.file_size // 1_000_000)
+            problem = _("its part {filename} inflates to {file_size} MB").format(
+                filename=info.filename, file_size=info.file_size // 1_000_000
+            )
         elif info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
-            problem = (_("its part {filename} inflates {file_size} times (a zip bomb?)").format(
-                filename=info.filename, file_size=info.file_size // max(info.compress_size, 1)))
+            problem = _("its part {filename} inflates {file_size} times (a zip bomb?)").format(
+                filename=info.filename, file_size=info.file_size // max(info.compress_size, 1)
+            )
         if problem:
             break
     if not problem and total > limits.total:
         problem = _("its parts inflate to {total} MB").format(total=total // 1_000_000)
     if problem:
         package.close()
-        raise InputError(_("refusing the {what}: {problem}; a real file stays far below that").format(what=what,
-            problem=problem), where)
+        raise InputError(
+            _("refusing the {what}: {problem}; a real file stays far below that").format(what=what, problem=problem),
+            where,
+        )
     return package
 
 
@@ -75,8 +87,12 @@ def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Locatio
     try:
         data = package.read(name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise InputError(_("the {what} is damaged ({name}: {e}); save it again from {programs}").format(what=what,
-            name=name, e=e, programs=_programs(where.file)), where) from None
+        raise InputError(
+            _("the {what} is damaged ({name}: {e}); save it again from {programs}").format(
+                what=what, name=name, e=e, programs=_programs(where.file)
+            ),
+            where,
+        ) from None
     check_no_dtd(data, name, what, where)
     return data
 
@@ -86,9 +102,13 @@ def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as UTF-8
         text = data.decode("utf-16", "replace").encode("utf-8")
     if _DTD.search(text):
-        raise InputError(_("the {what} declares a DTD or entities in {name} (Word, WPS and Excel never "
-                           "write one); save it again from {programs}").format(what=what, name=name,
-                               programs=_programs(where.file)), where)
+        raise InputError(
+            _(
+                "the {what} declares a DTD or entities in {name} (Word, WPS and Excel never "
+                "write one); save it again from {programs}"
+            ).format(what=what, name=name, programs=_programs(where.file)),
+            where,
+        )
 
 
 def _programs(path) -> str:

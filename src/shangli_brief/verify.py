@@ -77,13 +77,17 @@ class Finding:
                  else _("near the end"))
         head = f"{display_path(file)}: {where} (“{self.context}”)"
         if self.kind == "changed":
-            return _("{head}: '{found}' no longer matches its source: expected '{expected}' "
-                     "({indicator}, {period}; {source})").format(head=head, **self._values())
+            return _(
+                "{head}: '{found}' no longer matches its source: expected '{expected}' "
+                "({indicator}, {period}; {source})"
+            ).format(head=head, **self._values())
         if self.kind == "deleted":
-            return _("{head}: the figure '{expected}' ({indicator}, {period}; {source}) was "
-                     "deleted").format(head=head, **self._values())
-        return _("{head}: '{found}' has no source (typed by hand?); take it from the data with a "
-                 "helper, or delete it").format(head=head, **self._values())
+            return _("{head}: the figure '{expected}' ({indicator}, {period}; {source}) was deleted").format(
+                head=head, **self._values()
+            )
+        return _(
+            "{head}: '{found}' has no source (typed by hand?); take it from the data with a helper, or delete it"
+        ).format(head=head, **self._values())
 
     def _values(self) -> dict:
         return {"found": self.found, "expected": self.expected, "indicator": self.indicator,
@@ -102,17 +106,24 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Reading:
     with package:
         names = set(package.namelist())
         if "word/document.xml" not in names:
-            raise InputError(_("'{path}' is not a Word document (it has no {main}); save it from "
-                               "Word or WPS as .docx").format(path=display_path(str(path)),
-                                                             main="word/document.xml"), where)
+            raise InputError(
+                _("'{path}' is not a Word document (it has no {main}); save it from Word or WPS as .docx").format(
+                    path=display_path(str(path)), main="word/document.xml"
+                ),
+                where,
+            )
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
         try:
             body = etree.fromstring(safezip.read_xml_part(package, "word/document.xml", what, where), parser)
             custom = (etree.fromstring(safezip.read_xml_part(package, "docProps/custom.xml", what, where), parser)
                       if "docProps/custom.xml" in names else None)
         except etree.XMLSyntaxError as e:
-            raise InputError(_("the {what} is damaged ({name}: {e}); save it again from {programs}").format(
-                what=what, name="word/document.xml", e=e, programs=_("Word or WPS")), where) from None
+            raise InputError(
+                _("the {what} is damaged ({name}: {e}); save it again from {programs}").format(
+                    what=what, name="word/document.xml", e=e, programs=_("Word or WPS")
+                ),
+                where,
+            ) from None
     properties = {}
     if custom is not None:
         for prop in custom:
@@ -206,15 +217,21 @@ def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
         return user_path(given)
     named = reading.properties.get(PROPERTY_SPEC)
     if named is None and PROPERTY_FIGURES not in reading.properties:
-        raise InputError(_("'{path}' was not made by shangli-brief (it has no figure marks); verify "
-                           "checks briefs built by shangli-brief").format(path=display_path(str(docx))),
-                         Location(str(docx)))
+        raise InputError(
+            _(
+                "'{path}' was not made by shangli-brief (it has no figure marks); verify "
+                "checks briefs built by shangli-brief"
+            ).format(path=display_path(str(docx))),
+            Location(str(docx)),
+        )
     folder = Path(docx).resolve().parent
     for candidate in (folder.parent / named, folder / named, Path.cwd() / named):
         if candidate.is_file():
             return candidate
-    raise InputError(_("cannot find the spec '{spec}' the document was built from; name it with "
-                       "--spec SPEC").format(spec=named), Location(str(docx)))
+    raise InputError(
+        _("cannot find the spec '{spec}' the document was built from; name it with --spec SPEC").format(spec=named),
+        Location(str(docx)),
+    )
 
 
 def verify(docx: Path, spec_path: Path, workspace, settings=()) -> list[Finding]:
@@ -223,19 +240,27 @@ def verify(docx: Path, spec_path: Path, workspace, settings=()) -> list[Finding]
     from .writers.docx.writer import write as write_docx
     reading = read_docx(docx)
     if not reading.marks and PROPERTY_FIGURES not in reading.properties:
-        raise InputError(_("'{path}' was not made by shangli-brief (it has no figure marks); verify "
-                           "checks briefs built by shangli-brief").format(path=display_path(str(docx))),
-                         Location(str(docx)))
+        raise InputError(
+            _(
+                "'{path}' was not made by shangli-brief (it has no figure marks); verify "
+                "checks briefs built by shangli-brief"
+            ).format(path=display_path(str(docx))),
+            Location(str(docx)),
+        )
     spec = load_spec(spec_path, settings)
     doc = workspace.document(spec)
     figures = doc.figures
     built_count = reading.properties.get(PROPERTY_FIGURES)
     if (built_count is not None and built_count != str(len(figures))) or any(
             i >= len(figures) or figures[i].key != m.key for i, m in reading.marks.items()):
-        raise InputError(_("'{path}' was built from another version of {spec} or its data (its figures no "
-                           "longer line up); verify it against the spec it was built from, or build it "
-                           "again").format(path=display_path(str(docx)), spec=display_path(str(spec_path))),
-                         Location(str(docx)))
+        raise InputError(
+            _(
+                "'{path}' was built from another version of {spec} or its data (its figures no "
+                "longer line up); verify it against the spec it was built from, or build it "
+                "again"
+            ).format(path=display_path(str(docx)), spec=display_path(str(spec_path))),
+            Location(str(docx)),
+        )
     expected = io.BytesIO()
     write_docx(doc, workspace.theme(spec), expected)
     baseline = read_docx(docx, expected.getvalue())

@@ -59,8 +59,11 @@ def run(paths: list[Path], job: Job, report) -> int:
                 report(_("warning: {message}").format(message=warning), True)
         if result.outputs:
             names = ", ".join(str(o.path) for o in result.outputs)
-            report(_("{now} built {path} in {seconds:.2f} s: {names}").format(
-                now=_now(), path=path, seconds=result.seconds, names=names))
+            report(
+                _("{now} built {path} in {seconds:.2f} s: {names}").format(
+                    now=_now(), path=path, seconds=result.seconds, names=names
+                )
+            )
         else:
             report(_("{now} {path} not built; fix the error above and save again").format(now=_now(), path=path), True)
 
@@ -70,8 +73,11 @@ def run(paths: list[Path], job: Job, report) -> int:
     roots = sorted({str(workspace_of(p)) for p in paths} | {str(p.resolve().parent) for p in paths}
                    | {str(f.parent) for files, __ in watched.values() for f in files if f.parent.exists()}
                    | {str(d) for __, dirs in watched.values() for d in dirs if d.exists()})
-    report(_("watching {count} brief(s); save a spec, template, theme or data file to "
-             "rebuild; Ctrl-C stops").format(count=len(paths)))
+    report(
+        _("watching {count} brief(s); save a spec, template, theme or data file to rebuild; Ctrl-C stops").format(
+            count=len(paths)
+        )
+    )
     outputs = {Path(job.out_dir).resolve()} if job.out_dir else set()
     for changes in watch(*roots, debounce=50, step=20, raise_interrupt=False,
                          watch_filter=lambda change, name: _relevant(name, outputs)):

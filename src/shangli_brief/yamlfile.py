@@ -49,9 +49,12 @@ def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
         raise InputError(_("cannot read {what}: {strerror}").format(what=what, strerror=e.strerror),
             Location(str(path))) from None
     if len(raw) > limit:
-        raise InputError(_("the {what} is larger than {limit} MB; is it the right file?").format(what=what,
-            limit=limit // 1_000_000),
-                         Location(str(path)))
+        raise InputError(
+            _("the {what} is larger than {limit} MB; is it the right file?").format(
+                what=what, limit=limit // 1_000_000
+            ),
+            Location(str(path)),
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -69,9 +72,10 @@ MAX_DEPTH = 32          # nesting of lists and mappings; a spec needs five
 
 def parse_yaml(text: str, file: str) -> MarkedYAML:
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise InputError(_("the file is larger than {max_bytes} MB; is it the right file?").format(
-            max_bytes=MAX_BYTES // 1_000_000),
-                         Location(file))
+        raise InputError(
+            _("the file is larger than {max_bytes} MB; is it the right file?").format(max_bytes=MAX_BYTES // 1_000_000),
+            Location(file),
+        )
     return _parse(text, file, _Loader)
 
 
@@ -90,14 +94,19 @@ def _parse(text: str, file: str, loader_class) -> MarkedYAML:
         ctx = e.context_mark
         if e.problem and e.context and ctx is not None and mark is not None and ctx.line != mark.line:
             problem += _(" ({strip} started at line {line}, column {column})").format(
-                strip=library_message(e.context.strip()), line=ctx.line + 1, column=ctx.column + 1)
+                strip=library_message(e.context.strip()), line=ctx.line + 1, column=ctx.column + 1
+            )
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         raise InputError(_("YAML syntax error: {problem}").format(problem=problem), where) from None
     except yaml.YAMLError as e:
         raise InputError(_("YAML syntax error: {e}").format(e=e), Location(file)) from None
     except RecursionError:  # the composer recurses once per level of nesting
-        raise InputError(_("lists and mappings are nested more than {max_depth} deep; check the brackets "
-                           "and indentation").format(max_depth=MAX_DEPTH), _too_deep(text, file)) from None
+        raise InputError(
+            _("lists and mappings are nested more than {max_depth} deep; check the brackets and indentation").format(
+                max_depth=MAX_DEPTH
+            ),
+            _too_deep(text, file),
+        ) from None
     finally:
         loader.dispose()
 
@@ -128,11 +137,19 @@ def _loc(file: str, node) -> Location:
 
 def _build(loader, node, path: KeyPath, marked: MarkedYAML):
     if len(path) > MAX_DEPTH:
-        raise InputError(_("lists and mappings are nested more than {max_depth} deep; check the brackets "
-                           "and indentation").format(max_depth=MAX_DEPTH), _loc(marked.file, node))
+        raise InputError(
+            _("lists and mappings are nested more than {max_depth} deep; check the brackets and indentation").format(
+                max_depth=MAX_DEPTH
+            ),
+            _loc(marked.file, node),
+        )
     if len(marked._values) > MAX_VALUES:
-        raise InputError(_("more than {max_values} values (aliases that expand too far?); write the values "
-                           "out instead").format(max_values=MAX_VALUES), _loc(marked.file, node))
+        raise InputError(
+            _("more than {max_values} values (aliases that expand too far?); write the values out instead").format(
+                max_values=MAX_VALUES
+            ),
+            _loc(marked.file, node),
+        )
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         # A block of text (`text: |`) starts on the line after its indicator.
         marked._values[path] = Location(marked.file, node.start_mark.line + 2)
@@ -187,8 +204,14 @@ def check_characters(text: str, where: Location, key: str | None = None) -> None
             where = Location(where.file, where.line + before.count("\n"))
         elif where.col is not None:
             where = Location(where.file, where.line, where.col + bad.start())
-        raise InputError(_("control character U+{ord:04X} in the text; delete it (it may have come with "
-                           "text pasted from another program)").format(ord=ord(bad.group())), where, key)
+        raise InputError(
+            _(
+                "control character U+{ord:04X} in the text; delete it (it may have come with "
+                "text pasted from another program)"
+            ).format(ord=ord(bad.group())),
+            where,
+            key,
+        )
 
 
 def key_path_text(path: KeyPath) -> str:

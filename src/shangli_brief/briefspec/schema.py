@@ -158,8 +158,12 @@ class _Checker:
             self.fail(path, _("must not be empty"))
             return None
         if len(text) > MAX_LINE:
-            self.fail(path, _("{count} characters; a title or name takes at most {max_line} (write longer text "
-                              "in a section)").format(count=len(text), max_line=MAX_LINE))
+            self.fail(
+                path,
+                _(
+                    "{count} characters; a title or name takes at most {max_line} (write longer text in a section)"
+                ).format(count=len(text), max_line=MAX_LINE),
+            )
             return None
         return text
 
@@ -174,8 +178,10 @@ class _Checker:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.fail(path + (i,), _("expected text, got {kind}").format(kind=_kind(item)))
             elif len(str(item).strip()) > MAX_LINE:
-                self.fail(path + (i,), _("{count} characters; at most {max_line}").format(
-                    count=len(str(item).strip()), max_line=MAX_LINE))
+                self.fail(
+                    path + (i,),
+                    _("{count} characters; at most {max_line}").format(count=len(str(item).strip()), max_line=MAX_LINE),
+                )
             else:
                 out.append((str(item).strip(), self.m.where(path + (i,))))
         return out
@@ -285,8 +291,10 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         if layout in LAYOUTS:
             spec.layout = layout
         else:
-            c.fail(("layout",), _("layout must be one of {layouts}").format(
-                layouts=', '.join(LAYOUTS)) + did_you_mean(layout, LAYOUTS))
+            c.fail(
+                ("layout",),
+                _("layout must be one of {layouts}").format(layouts=", ".join(LAYOUTS)) + did_you_mean(layout, LAYOUTS),
+            )
 
     if "issue" in data and data["issue"] is not None:
         issue = data["issue"]
@@ -310,9 +318,11 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
         formats = [f for f, __ in c.text_list(data["formats"], ("formats",))]
         for i, fmt in enumerate(formats):
             if fmt not in FORMATS:
-                c.fail(("formats", i), _("unknown format '{fmt}'; use {formats}").format(fmt=fmt,
-                    formats=', '.join(FORMATS))
-                       + did_you_mean(fmt, FORMATS))
+                c.fail(
+                    ("formats", i),
+                    _("unknown format '{fmt}'; use {formats}").format(fmt=fmt, formats=", ".join(FORMATS))
+                    + did_you_mean(fmt, FORMATS),
+                )
         if not formats:
             c.fail(("formats",), _("formats must name one or more of {formats}").format(formats=", ".join(FORMATS)))
         spec.formats = tuple(f for f in FORMATS if f in formats)
@@ -362,16 +372,24 @@ def _date(c: _Checker, value, path=("date",)) -> _dt.date | None:
             c.fail(path, _("date '{value}' is not a date; write it as 2025-03-15").format(value=value))
             return None
     if not FIRST_DATE <= value <= LAST_DATE:
-        c.fail(path, _("date '{value}' is outside {first}–{last}; check the year").format(value=value,
-            first=FIRST_DATE.year, last=LAST_DATE.year))
+        c.fail(
+            path,
+            _("date '{value}' is outside {first}–{last}; check the year").format(
+                value=value, first=FIRST_DATE.year, last=LAST_DATE.year
+            ),
+        )
         return None
     return value
 
 
 def _closing(c: _Checker, value) -> Closing | None:
     if not isinstance(value, dict):
-        c.fail(("closing",), _("closing is a mapping with the keys {closing_help}, got {kind}").format(
-            closing_help=CLOSING_HELP, kind=_kind(value)))
+        c.fail(
+            ("closing",),
+            _("closing is a mapping with the keys {closing_help}, got {kind}").format(
+                closing_help=CLOSING_HELP, kind=_kind(value)
+            ),
+        )
         return None
     given = {}  # canonical key -> the key as written (for locations)
     for key in value:
@@ -381,9 +399,11 @@ def _closing(c: _Checker, value) -> Closing | None:
                    + did_you_mean(key, (*CLOSING_KEYS, *CLOSING_ALIASES))
                    + _("; the keys are {closing_help}").format(closing_help=CLOSING_HELP), at_key=True)
         elif canonical in given:
-            c.fail(("closing", key), _("'{key}' and '{given}' say the same; keep one").format(key=key,
-                given=given[canonical]),
-                   at_key=True)
+            c.fail(
+                ("closing", key),
+                _("'{key}' and '{given}' say the same; keep one").format(key=key, given=given[canonical]),
+                at_key=True,
+            )
         else:
             given[canonical] = key
     lists = {k: tuple(t for t, __ in c.text_list(value[given[k]], ("closing", given[k])))
@@ -405,8 +425,12 @@ def _entries(c: _Checker, value) -> list[Entry]:
         c.fail(("sections",), _("sections must be a list of entries (section:, table:, figures:, text:, page_break)"))
         return []
     if len(value) > MAX_ENTRIES:
-        c.fail(("sections",), _("{count} entries; a brief takes at most {max_entries}: split it into several "
-                                "briefs").format(count=len(value), max_entries=MAX_ENTRIES))
+        c.fail(
+            ("sections",),
+            _("{count} entries; a brief takes at most {max_entries}: split it into several briefs").format(
+                count=len(value), max_entries=MAX_ENTRIES
+            ),
+        )
         return []
     out: list[Entry] = []
     for i, item in enumerate(value):
@@ -472,8 +496,10 @@ def _table(c, item, path, where):
 def _figures(c, item, path, where):
     title, ids = _indicator_block(c, item, path, "figures", title_required=False)
     if ids and not 3 <= len(ids) <= 6:  # reported; the ids are still checked by `check`
-        c.fail(path + ("figures",), _("a key-figure panel shows 3 to 6 figures, this one has {count}").format(
-            count=len(ids)))
+        c.fail(
+            path + ("figures",),
+            _("a key-figure panel shows 3 to 6 figures, this one has {count}").format(count=len(ids)),
+        )
     return FiguresEntry(title, ids, where) if title is not None and ids else None
 
 
@@ -497,9 +523,14 @@ def _chart(c, item, path, where):
     c.unknown_keys(body, ("kind", "title", "indicators", "periods"), here)
     kind = c.text(body, here + ("kind",)) or "bar"
     if kind not in CHART_KINDS:
-        c.fail(here + ("kind",), _("chart kind must be one of {chart_kinds} (bar: one or two periods; hbar: ranked "
-                                   "items; line: three or more periods)").format(
-                                       chart_kinds=', '.join(CHART_KINDS)) + did_you_mean(kind, CHART_KINDS))
+        c.fail(
+            here + ("kind",),
+            _(
+                "chart kind must be one of {chart_kinds} (bar: one or two periods; hbar: ranked "
+                "items; line: three or more periods)"
+            ).format(chart_kinds=", ".join(CHART_KINDS))
+            + did_you_mean(kind, CHART_KINDS),
+        )
         return None
     title = c.text(body, here + ("title",), required=True)
     if "indicators" not in body:

@@ -89,8 +89,9 @@ class Dataset:
         return f"《{meta.get('short', meta['title'])}》" if meta else source
 
     def unknown(self, indicator_id: str) -> str:
-        return _("unknown indicator '{indicator_id}'").format(
-            indicator_id=indicator_id) + did_you_mean(indicator_id, self.indicators)
+        return _("unknown indicator '{indicator_id}'").format(indicator_id=indicator_id) + did_you_mean(
+            indicator_id, self.indicators
+        )
 
     def to_json(self, category: str | None = None, period: str | None = None,
                 origins: bool = False) -> list[dict]:
@@ -164,9 +165,15 @@ def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset
     _merge(dataset, builtin, errors, builtin=True)
     for path, named_at in extra_files:
         if not Path(path).is_file():
-            errors.append(InputError(_("data file '{path}' not found; paths in 'data' are relative to the workspace "
-                                       "(the folder holding briefs/)").format(path=display_path(path)),
-                                     named_at))
+            errors.append(
+                InputError(
+                    _(
+                        "data file '{path}' not found; paths in 'data' are relative to the workspace "
+                        "(the folder holding briefs/)"
+                    ).format(path=display_path(path)),
+                    named_at,
+                )
+            )
             continue
         try:
             if str(path).lower().endswith((".csv", ".xlsx")):
@@ -239,8 +246,12 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
         if ind_id is None:
             continue
         if not ID_RE.match(ind_id):
-            r.fail(path + ("id",), _("indicator id '{ind_id}' must be lowercase ASCII, dotted by category, like "
-                                     "'fireworks.output'").format(ind_id=ind_id))
+            r.fail(
+                path + ("id",),
+                _(
+                    "indicator id '{ind_id}' must be lowercase ASCII, dotted by category, like 'fireworks.output'"
+                ).format(ind_id=ind_id),
+            )
             continue
         existing = dataset.indicators.get(ind_id)
         if existing is None:
@@ -249,8 +260,12 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
                 continue
             if len(name) > MAX_NAME or len(unit) > MAX_UNIT:
                 key, limit = ("name", MAX_NAME) if len(name) > MAX_NAME else ("unit", MAX_UNIT)
-                r.fail(path + (key,), _("{count} characters; an indicator's {key} takes at most {limit}").format(
-                    count=len(name if key == 'name' else unit), key=key, limit=limit))
+                r.fail(
+                    path + (key,),
+                    _("{count} characters; an indicator's {key} takes at most {limit}").format(
+                        count=len(name if key == "name" else unit), key=key, limit=limit
+                    ),
+                )
                 continue
             existing = Indicator(ind_id, name, unit, ind_id.split(".")[0],
                                  kind=str(item.get("kind", "level")), origin=doc.where(path))
@@ -259,8 +274,12 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             # A data file may update a built-in indicator's name or unit only deliberately.
             for key in ("name", "unit"):
                 if key in item and str(item[key]) != getattr(existing, key):
-                    r.fail(path + (key,), _("'{ind_id}' already has {key} '{existing}'").format(ind_id=ind_id,
-                        key=key, existing=getattr(existing, key)))
+                    r.fail(
+                        path + (key,),
+                        _("'{ind_id}' already has {key} '{existing}'").format(
+                            ind_id=ind_id, key=key, existing=getattr(existing, key)
+                        ),
+                    )
         values = item.get("values")
         if not isinstance(values, list) or not values:
             r.fail(path, _("missing 'values': a list of {period, value, qualifier, source}"))
@@ -272,12 +291,22 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
             old = existing.at(value.period)
             if old is not None and (old.value, old.qualifier) != (value.value, value.qualifier) \
                     and not raw.get("replace"):
-                r.fail(path + ("values", j), _(
-                    "'{ind_id}' already has {period} = {value} ({qualifier}, from {source}); this file says "
-                    "{value2} ({qualifier2}): to replace it, say replace: true (a 'replace' column of yes in "
-                    "a spreadsheet)").format(ind_id=ind_id, period=value.period, value=old.value,
-                                             qualifier=old.qualifier, source=old.source, value2=value.value,
-                                             qualifier2=value.qualifier))
+                r.fail(
+                    path + ("values", j),
+                    _(
+                        "'{ind_id}' already has {period} = {value} ({qualifier}, from {source}); this file says "
+                        "{value2} ({qualifier2}): to replace it, say replace: true (a 'replace' column of yes in "
+                        "a spreadsheet)"
+                    ).format(
+                        ind_id=ind_id,
+                        period=value.period,
+                        value=old.value,
+                        qualifier=old.qualifier,
+                        source=old.source,
+                        value2=value.value,
+                        qualifier2=value.qualifier,
+                    ),
+                )
                 continue
             existing.values = [v for v in existing.values if v.period != value.period] + [value]
         existing.values.sort(key=lambda v: period_sort_key(v.period))
@@ -317,8 +346,12 @@ def parse_number(raw) -> tuple[Decimal | None, str | None]:
         return None, _("value '{raw}' is not a number; write digits, such as 230 or 28.4").format(raw=raw)
     number = Decimal(text)
     if abs(number) >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS:
-        return None, (_("value '{raw}' is out of range (at most {max_digits} digits, below 10^15); check "
-                        "the figure and its unit").format(raw=raw, max_digits=MAX_DIGITS))
+        return None, (
+            _(
+                "value '{raw}' is out of range (at most {max_digits} digits, below 10^15); check "
+                "the figure and its unit"
+            ).format(raw=raw, max_digits=MAX_DIGITS)
+        )
     return number, None
 
 
@@ -340,9 +373,11 @@ def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
         return None
     qualifier = str(raw.get("qualifier", "exact"))
     if qualifier not in QUALIFIERS:
-        r.fail(path + ("qualifier",), _("qualifier must be one of {qualifiers}").format(
-            qualifiers=', '.join(QUALIFIERS))
-               + did_you_mean(qualifier, QUALIFIERS))
+        r.fail(
+            path + ("qualifier",),
+            _("qualifier must be one of {qualifiers}").format(qualifiers=", ".join(QUALIFIERS))
+            + did_you_mean(qualifier, QUALIFIERS),
+        )
         return None
     source = short_names.get(str(raw.get("src"))) if builtin else raw.get("source")
     if not source:

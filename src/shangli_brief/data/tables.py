@@ -73,8 +73,12 @@ def _xlsx_rows(path: str) -> tuple[str, list[tuple[int, list[str]]]]:
         name = sheet.title
         book.close()
     except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
-        raise InputError(_("cannot read the workbook: {kind}: {e}; save it again from Excel or WPS as "
-                           ".xlsx").format(kind=type(e).__name__, e=e), Location(path)) from None
+        raise InputError(
+            _("cannot read the workbook: {kind}: {e}; save it again from Excel or WPS as .xlsx").format(
+                kind=type(e).__name__, e=e
+            ),
+            Location(path),
+        ) from None
     return name, out
 
 
@@ -87,15 +91,20 @@ def _cell_text(value) -> str:
 def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise InputError(_("the data file is empty; its first row names the columns ({columns})").format(
-            columns=', '.join(COLUMNS)), Location(path, 1))
+        raise InputError(
+            _("the data file is empty; its first row names the columns ({columns})").format(columns=", ".join(COLUMNS)),
+            Location(path, 1),
+        )
     header_line, header = rows[0]
     names = [h.strip().lower() for h in header]
     unknown = [h for h in names if h and h not in COLUMNS]
     if unknown:
-        raise InputError(_("unknown column '{unknown}'; the columns are {columns}").format(unknown=unknown[0],
-            columns=', '.join(COLUMNS)),
-                         Location(path, header_line))
+        raise InputError(
+            _("unknown column '{unknown}'; the columns are {columns}").format(
+                unknown=unknown[0], columns=", ".join(COLUMNS)
+            ),
+            Location(path, header_line),
+        )
     twice = next((h for k, h in enumerate(names) if h and h in names[:k]), None)
     if twice:
         raise InputError(_("column '{twice}' appears twice; keep one").format(twice=twice), Location(path, header_line))
@@ -103,16 +112,23 @@ def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
         for k, cell in enumerate(cells):
             column = names[k] if line != header_line and k < len(names) and names[k] else None
             if len(cell) > MAX_CELL:
-                raise InputError(_(
-                    "a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
-                        count=len(cell), max_cell=MAX_CELL), Location(path, line), column)
+                raise InputError(
+                    _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
+                        count=len(cell), max_cell=MAX_CELL
+                    ),
+                    Location(path, line),
+                    column,
+                )
             check_characters(cell, Location(path, line), column)
             cells[k] = normalise(cell)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InputError(_("missing column '{missing}'; the columns are {columns}").format(missing=missing[0],
-            columns=', '.join(COLUMNS)),
-                         Location(path, header_line))
+        raise InputError(
+            _("missing column '{missing}'; the columns are {columns}").format(
+                missing=missing[0], columns=", ".join(COLUMNS)
+            ),
+            Location(path, header_line),
+        )
     marked = MarkedYAML(path, {"indicators": []})
     for i, (line, cells) in enumerate(rows[1:]):
         row = {name: cells[k].strip() for k, name in enumerate(names) if name and k < len(cells)}

@@ -89,8 +89,12 @@ def as_data_file(path: str, sheet: str | None, rows: list[tuple[int, list[str]]]
         cells = cells + [""] * (len(header) - len(cells))
         for k, cell in enumerate(cells):
             if len(cell) > MAX_CELL:
-                raise InputError(_("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
-                    count=len(cell), max_cell=MAX_CELL), at(line, k))
+                raise InputError(
+                    _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
+                        count=len(cell), max_cell=MAX_CELL
+                    ),
+                    at(line, k),
+                )
             check_characters(cell, at(line, k), None)
             cells[k] = normalise(cell).strip()
         name = re.sub(r"\s+", "", cells[columns["name"]])
@@ -102,9 +106,13 @@ def as_data_file(path: str, sheet: str | None, rows: list[tuple[int, list[str]]]
             unit = cells[columns["unit"]]
             expected = ind.unit if ind is not None else item.get("unit")
             if expected is not None and unit != expected:
-                raise InputError(_("the unit '{unit}' of {name} differs from the catalogue's '{expected}'; "
-                                   "convert the figures to {expected}, or correct the unit").format(
-                                       unit=unit, name=name, expected=expected), at(line, columns["unit"]))
+                raise InputError(
+                    _(
+                        "the unit '{unit}' of {name} differs from the catalogue's '{expected}'; "
+                        "convert the figures to {expected}, or correct the unit"
+                    ).format(unit=unit, name=name, expected=expected),
+                    at(line, columns["unit"]),
+                )
         source = cells[columns["source"]] if "source" in columns and cells[columns["source"]] else label
         replace = "replace" in columns and cells[columns["replace"]].lower() in YES
         values = []
@@ -134,8 +142,13 @@ def _cell_value(raw: str, where: Location) -> tuple[str, str]:
     text = raw.replace(" ", "").replace("　", "")
     m = CELL.match(text)
     if not m:
-        raise InputError(_("'{raw}' is not a number; write the figure, with 约/超 before it or 余/多 after it "
-                           "if it was published so").format(raw=raw), where)
+        raise InputError(
+            _(
+                "'{raw}' is not a number; write the figure, with 约/超 before it or 余/多 after it "
+                "if it was published so"
+            ).format(raw=raw),
+            where,
+        )
     number, problem = parse_number(m.group(2))
     if problem:
         raise InputError(problem, where)
@@ -149,9 +162,13 @@ def _indicator(name: str, mapping: dict, by_name: dict, where: Location) -> dict
     if name in by_name:
         return {"id": by_name[name].id}
     known = list(by_name) + list(mapping)
-    raise InputError(_("unknown indicator '{name}'{hint}; name it as the catalogue does (shangli-brief "
-                       "indicators), or map it in {mapping}: '{name}: indicator.id'").format(
-                           name=name, hint=did_you_mean(name, known), mapping=MAPPING_FILE), where)
+    raise InputError(
+        _(
+            "unknown indicator '{name}'{hint}; name it as the catalogue does (shangli-brief "
+            "indicators), or map it in {mapping}: '{name}: indicator.id'"
+        ).format(name=name, hint=did_you_mean(name, known), mapping=MAPPING_FILE),
+        where,
+    )
 
 
 def _mapping(path: Path) -> dict[str, dict]:
@@ -160,15 +177,21 @@ def _mapping(path: Path) -> dict[str, dict]:
         return {}
     doc = load_yaml(path, _("indicator names file"))
     if not isinstance(doc.data, dict):
-        raise InputError(_("{file} maps the bureau's names to indicator ids: 名称: indicator.id").format(
-            file=MAPPING_FILE), doc.where(()))
+        raise InputError(
+            _("{file} maps the bureau's names to indicator ids: 名称: indicator.id").format(file=MAPPING_FILE),
+            doc.where(()),
+        )
     out = {}
     for name, target in doc.data.items():
         item = {"id": target} if isinstance(target, str) else dict(target) if isinstance(target, dict) else {}
         ind_id = str(item.get("id", ""))
         if not ID_RE.match(ind_id):
-            raise InputError(_("'{id}' is not an indicator id (lowercase ASCII, dotted by category, like "
-                               "'fireworks.output')").format(id=ind_id), doc.where((name,)))
+            raise InputError(
+                _(
+                    "'{id}' is not an indicator id (lowercase ASCII, dotted by category, like 'fireworks.output')"
+                ).format(id=ind_id),
+                doc.where((name,)),
+            )
         clean = {"id": ind_id}
         if "unit" in item:
             clean["unit"] = str(item["unit"])

@@ -71,8 +71,12 @@ class Helpers:
             wanted = normalise_period(period)
             found = ind.at(wanted) if wanted else None
             if found is None:
-                raise InputError(_("'{id}' has no value for period '{period}' (it has: {periods})").format(
-                    id=ind.id, period=period, periods=', '.join(ind.periods())), template_location())
+                raise InputError(
+                    _("'{id}' has no value for period '{period}' (it has: {periods})").format(
+                        id=ind.id, period=period, periods=", ".join(ind.periods())
+                    ),
+                    template_location(),
+                )
             return found
         return ind.nearest(self.period)
 
@@ -97,9 +101,10 @@ class Helpers:
         """A rate read as growth: 增长28.4%, 下降3%."""
         ind = self._indicator(indicator_id)
         if ind.unit != "%":
-            raise InputError(_("growth() needs a rate in %; '{id}' is in {unit}: use value()").format(id=ind.id,
-                unit=ind.unit),
-                             template_location())
+            raise InputError(
+                _("growth() needs a rate in %; '{id}' is in {unit}: use value()").format(id=ind.id, unit=ind.unit),
+                template_location(),
+            )
         v = self._pick(ind, period)
         text = numbers.growth(v.value, v.qualifier)
         self._cite(ind, v, text)
@@ -116,10 +121,13 @@ class Helpers:
         before, after = self._pick(ind, since), self._pick(ind, until)
         text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
         if text is None:
-            raise InputError(_("'{id}' cannot show a change between {period} and {period2}: a value is only "
-                               "known as a bound (超/余)").format(
-                                   id=ind.id, period=before.period, period2=after.period),
-                             template_location())
+            raise InputError(
+                _(
+                    "'{id}' cannot show a change between {period} and {period2}: a value is only "
+                    "known as a bound (超/余)"
+                ).format(id=ind.id, period=before.period, period2=after.period),
+                template_location(),
+            )
         self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
         self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
         return self._figure(ind, f"{before.period}~{after.period}", text, after.source)
@@ -133,10 +141,12 @@ class Helpers:
         year = after.period.split("-")[0]
         before = ind.at(str(int(year) - 1)) if "-" not in after.period else None
         if before is None:
-            raise InputError(_("yoy() compares {period} with the year before, and '{id}' has no value for it "
-                               "(it has: {periods})").format(period=after.period, id=ind.id,
-                                                            periods=", ".join(ind.periods())),
-                             template_location())
+            raise InputError(
+                _(
+                    "yoy() compares {period} with the year before, and '{id}' has no value for it (it has: {periods})"
+                ).format(period=after.period, id=ind.id, periods=", ".join(ind.periods())),
+                template_location(),
+            )
         return self._series_change(ind, before, after, "同比")
 
     def previous(self, indicator_id, period=None) -> str:
@@ -145,8 +155,12 @@ class Helpers:
         after = self._pick(ind, period)
         earlier = [v for v in ind.values if period_sort_key(v.period) < period_sort_key(after.period)]
         if not earlier:
-            raise InputError(_("previous() needs a period before {period}, and '{id}' has none").format(
-                period=after.period, id=ind.id), template_location())
+            raise InputError(
+                _("previous() needs a period before {period}, and '{id}' has none").format(
+                    period=after.period, id=ind.id
+                ),
+                template_location(),
+            )
         return self._series_change(ind, earlier[-1], after, "环比")
 
     def streak(self, indicator_id, period=None) -> str:
@@ -177,10 +191,13 @@ class Helpers:
     def _series_change(self, ind: Indicator, before: Value, after: Value, word: str) -> str:
         text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
         if text is None:
-            raise InputError(_("'{id}' cannot show a change between {period} and {period2}: a value is only "
-                               "known as a bound (超/余)").format(
-                                   id=ind.id, period=before.period, period2=after.period),
-                             template_location())
+            raise InputError(
+                _(
+                    "'{id}' cannot show a change between {period} and {period2}: a value is only "
+                    "known as a bound (超/余)"
+                ).format(id=ind.id, period=before.period, period2=after.period),
+                template_location(),
+            )
         self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
         self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
         return self._figure(ind, f"{before.period}~{after.period}", word + text, after.source)

@@ -36,9 +36,12 @@ def to_blocks(text: str, origin: Location | None) -> list[Block]:
         elif tok.type == "hr":
             i += 1  # a thematic break carries no content in a briefing
         else:
-            raise InputError(_(
-                "unsupported Markdown ({replace}); use paragraphs, headings, **bold** and lists").format(
-                    replace=tok.type.replace('_open', '')), _at(origin, tok))
+            raise InputError(
+                _("unsupported Markdown ({replace}); use paragraphs, headings, **bold** and lists").format(
+                    replace=tok.type.replace("_open", "")
+                ),
+                _at(origin, tok),
+            )
     return blocks
 
 

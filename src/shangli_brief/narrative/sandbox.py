@@ -51,17 +51,27 @@ class Budget:
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise BudgetExceeded(_("the template ran longer than {seconds:g} s (a loop that does not end?); "
-                                   "simplify it").format(seconds=self.seconds))
+            raise BudgetExceeded(
+                _("the template ran longer than {seconds:g} s (a loop that does not end?); simplify it").format(
+                    seconds=self.seconds
+                )
+            )
 
     def size(self, n: int) -> None:
         if n > self.chars:
             if self.whole_brief:
-                raise BudgetExceeded(_("the brief's sections make more than {section_chars:,} characters in all; split "
-                                       "it into several briefs").format(section_chars=SECTION_CHARS * BRIEF_FACTOR))
-            raise BudgetExceeded(_("the template makes a text of {n:,} characters, more than the {section_chars:,} "
-                                   "a section may have; check its loops and repeats").format(n=n,
-                                       section_chars=SECTION_CHARS))
+                raise BudgetExceeded(
+                    _(
+                        "the brief's sections make more than {section_chars:,} characters in all; split "
+                        "it into several briefs"
+                    ).format(section_chars=SECTION_CHARS * BRIEF_FACTOR)
+                )
+            raise BudgetExceeded(
+                _(
+                    "the template makes a text of {n:,} characters, more than the {section_chars:,} "
+                    "a section may have; check its loops and repeats"
+                ).format(n=n, section_chars=SECTION_CHARS)
+            )
 
 
 _brief: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("brief_budget", default=None)
@@ -128,17 +138,22 @@ def budgeted_iter(iterable):
             budget.tick()
         budget.iterations -= 1
         if budget.iterations < 0:
-            raise BudgetExceeded(_(
-                "the template's loops ran more than {section_iterations:,} times; simplify it").format(
-                    section_iterations=SECTION_ITERATIONS))
+            raise BudgetExceeded(
+                _("the template's loops ran more than {section_iterations:,} times; simplify it").format(
+                    section_iterations=SECTION_ITERATIONS
+                )
+            )
         yield item
 
 
 def budgeted_range(*args):
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise BudgetExceeded(_("range() of {count:,} numbers; a template may count to {max_range:,}").format(
-            count=len(numbers), max_range=MAX_RANGE))
+        raise BudgetExceeded(
+            _("range() of {count:,} numbers; a template may count to {max_range:,}").format(
+                count=len(numbers), max_range=MAX_RANGE
+            )
+        )
     return numbers
 
 
@@ -148,8 +163,11 @@ _WIDTH = re.compile(r"(\d+)")
 def _check_format_spec(spec: str) -> None:
     for number in _WIDTH.findall(spec or ""):
         if int(number) > MAX_WIDTH:
-            raise BudgetExceeded(_("a width or precision of {number} in a format; at most {max_width}").format(
-                number=number, max_width=MAX_WIDTH))
+            raise BudgetExceeded(
+                _("a width or precision of {number} in a format; at most {max_width}").format(
+                    number=number, max_width=MAX_WIDTH
+                )
+            )
 
 
 def _check_new_format(text: str) -> None:
@@ -167,16 +185,19 @@ def _check_percent_format(text: str) -> None:
     for width, precision in _PERCENT.findall(text):
         for number in (width, precision):
             if number == "*" or (number and int(number) > MAX_WIDTH):
-                raise BudgetExceeded(_(
-                    "a width or precision of {number} in a % format; at most {max_width}").format(number=number,
-                        max_width=MAX_WIDTH))
+                raise BudgetExceeded(
+                    _("a width or precision of {number} in a % format; at most {max_width}").format(
+                        number=number, max_width=MAX_WIDTH
+                    )
+                )
 
 
 def _check_numbers(args, kwargs, name: str) -> None:
     for value in (*args, *kwargs.values()):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
-            raise BudgetExceeded(_("{name}() was given {value}; at most {max_width}").format(name=name,
-                value=value, max_width=MAX_WIDTH))
+            raise BudgetExceeded(
+                _("{name}() was given {value}; at most {max_width}").format(name=name, value=value, max_width=MAX_WIDTH)
+            )
 
 
 # String methods whose result grows with an argument: checked before they run.
@@ -240,8 +261,11 @@ class BudgetedSandbox(SandboxedEnvironment):
             budget.depth += 1
             try:
                 if budget.depth > MAX_DEPTH:
-                    raise BudgetExceeded(_("macros call each other more than {max_depth} deep (a macro calling itself "
-                                           "without end?)").format(max_depth=MAX_DEPTH))
+                    raise BudgetExceeded(
+                        _(
+                            "macros call each other more than {max_depth} deep (a macro calling itself without end?)"
+                        ).format(max_depth=MAX_DEPTH)
+                    )
                 return _sized(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
             finally:
                 budget.depth -= 1
@@ -257,8 +281,9 @@ class BudgetedSandbox(SandboxedEnvironment):
         elif operator == "**" and isinstance(left, int) and isinstance(right, int) \
                 and not isinstance(left, bool) and abs(left) > 1 and right > 0:
             if right * math.log2(abs(left)) > 4096:
-                raise BudgetExceeded(_("{left} ** {right} is too large a number for a brief").format(left=left,
-                    right=right))
+                raise BudgetExceeded(
+                    _("{left} ** {right} is too large a number for a brief").format(left=left, right=right)
+                )
         elif operator == "%" and isinstance(left, str):
             _check_percent_format(left)
         elif operator == "+" and isinstance(left, (str, list, tuple)) and hasattr(right, "__len__"):
@@ -285,8 +310,11 @@ def _budgeted_filter(name: str, function):
             _check_percent_format(values[0])
         if name in _LONG_INPUT_FILTERS and values and isinstance(values[0], str) \
                 and len(values[0]) > _LONG_INPUT:
-            raise BudgetExceeded(_("{name} on a text of {count:,} characters; at most {long_input:,}").format(
-                name=name, count=len(values[0]), long_input=_LONG_INPUT))
+            raise BudgetExceeded(
+                _("{name} on a text of {count:,} characters; at most {long_input:,}").format(
+                    name=name, count=len(values[0]), long_input=_LONG_INPUT
+                )
+            )
         if name == "replace" and len(values) >= 3 and all(isinstance(v, str) for v in values[:3]):
             text, old, new = values[:3]
             count = text.count(old) if old else len(text) + 1

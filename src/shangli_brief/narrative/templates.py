@@ -56,12 +56,20 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if not inside(filename, self.searchpath):
-            raise InputError(_("template '{template}' is a link to a file outside its templates folder; copy "
-                               "the file into the folder instead").format(template=template), Location(filename))
+            raise InputError(
+                _(
+                    "template '{template}' is a link to a file outside its templates folder; copy "
+                    "the file into the folder instead"
+                ).format(template=template),
+                Location(filename),
+            )
         if len(source) > MAX_BYTES:
-            raise InputError(_("template '{template}' is larger than {max_bytes} MB").format(template=template,
-                max_bytes=MAX_BYTES // 1_000_000),
-                             Location(filename))
+            raise InputError(
+                _("template '{template}' is larger than {max_bytes} MB").format(
+                    template=template, max_bytes=MAX_BYTES // 1_000_000
+                ),
+                Location(filename),
+            )
         return source, filename, uptodate
 
 
@@ -113,8 +121,9 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
     elif not isinstance(exc, (jinja2.TemplateError, BudgetExceeded)):
         message = _("the template failed: {kind}: {message}").format(kind=type(exc).__name__, message=message)[:300]
     if isinstance(exc, jinja2.UndefinedError):
-        message = _("{message} (helpers: {indicator_helpers}, facts, fact, year, has)").format(message=message,
-            indicator_helpers=', '.join(INDICATOR_HELPERS))
+        message = _("{message} (helpers: {indicator_helpers}, facts, fact, year, has)").format(
+            message=message, indicator_helpers=", ".join(INDICATOR_HELPERS)
+        )
     elif isinstance(exc, jinja2.exceptions.SecurityError):
         message = _("not allowed in a template: {message}").format(message=message)
     return InputError(message, location)

@@ -65,16 +65,23 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
                 size_pt(value)
                 return True
             except ValueError:
-                return fail(path,
-                    _("size '{value}' is not a number of points or a size name ({size_names})").format(value=value,
-                        size_names='、'.join(SIZE_NAMES)))
+                return fail(
+                    path,
+                    _("size '{value}' is not a number of points or a size name ({size_names})").format(
+                        value=value, size_names="、".join(SIZE_NAMES)
+                    ),
+                )
         if kind == "color":
-            return (isinstance(value, str) and (HEX.match(value) or value in colors)) or \
-                fail(path, _("colour '{value}' is not #RRGGBB or a colour name of the theme ({sorted})").format(
-                    value=value, sorted=', '.join(sorted(colors))))
+            return (isinstance(value, str) and (HEX.match(value) or value in colors)) or fail(
+                path,
+                _("colour '{value}' is not #RRGGBB or a colour name of the theme ({sorted})").format(
+                    value=value, sorted=", ".join(sorted(colors))
+                ),
+            )
         if isinstance(kind, tuple):
-            return value in kind or fail(path, _("must be one of {kind}").format(
-                kind=', '.join(kind)) + did_you_mean(str(value), kind))
+            return value in kind or fail(
+                path, _("must be one of {kind}").format(kind=", ".join(kind)) + did_you_mean(str(value), kind)
+            )
         raise AssertionError(kind)
 
     data = doc.data
@@ -122,8 +129,10 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
             if key not in STYLE_KEYS:
                 continue
             if key == "font" and value not in roles:
-                fail(("styles", name, key), _("unknown font role '{value}'").format(
-                    value=value) + did_you_mean(str(value), roles))
+                fail(
+                    ("styles", name, key),
+                    _("unknown font role '{value}'").format(value=value) + did_you_mean(str(value), roles),
+                )
             elif key != "font":
                 check(value, STYLE_KEYS[key], ("styles", name, key))
     for key in ("chart_colors", "glyph_fallback", "heading_numbers"):

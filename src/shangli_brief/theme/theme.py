@@ -100,9 +100,12 @@ class Theme:
     def color(self, name_or_hex: str) -> str:
         value = self.colors.get(name_or_hex, name_or_hex)
         if not (isinstance(value, str) and value.startswith("#") and len(value) == 7):
-            raise InputError(_(
-                "theme '{name}': colour '{name_or_hex}' is not a #RRGGBB value or a colour name").format(
-                    name=self.name, name_or_hex=name_or_hex), Location(f"<theme {self.name}>"))
+            raise InputError(
+                _("theme '{name}': colour '{name_or_hex}' is not a #RRGGBB value or a colour name").format(
+                    name=self.name, name_or_hex=name_or_hex
+                ),
+                Location(f"<theme {self.name}>"),
+            )
         return value
 
     def _style(self, name: str, spec: dict) -> TextStyle:
@@ -110,9 +113,12 @@ class Theme:
         size = size_pt(spec.get("size", body["size"]))
         font = spec.get("font", body["font"])
         if font not in self.data["fonts"]:
-            raise InputError(_("theme '{name}': style '{name2}' uses unknown font role '{font}'").format(
-                name=self.name, name2=name, font=font),
-                             Location(f"<theme {self.name}>"))
+            raise InputError(
+                _("theme '{name}': style '{name2}' uses unknown font role '{font}'").format(
+                    name=self.name, name2=name, font=font
+                ),
+                Location(f"<theme {self.name}>"),
+            )
         # Body-sized text sits on the page grid; other sizes say their own leading.
         leading = float(spec["leading"]) if "leading" in spec else (
             self.line_pitch if size <= size_pt(body["size"]) else round(size * 1.6, 2))
@@ -160,8 +166,14 @@ def load_theme(layout: str, user_file: str | None = None, named_at=None) -> Them
 
     from ..yamlfile import load_yaml
     if not Path(user_file).is_file():
-        raise InputError(_("theme file '{user_file}' not found; paths in a spec are relative to the "
-                           "workspace (the folder holding briefs/)").format(user_file=user_file), named_at, "theme")
+        raise InputError(
+            _(
+                "theme file '{user_file}' not found; paths in a spec are relative to the "
+                "workspace (the folder holding briefs/)"
+            ).format(user_file=user_file),
+            named_at,
+            "theme",
+        )
     base = _builtin(builtin)
     doc = load_yaml(user_file, _("theme file"))
     data = _merge(base, validate(doc, base))

@@ -41,8 +41,13 @@ class BlockVisitor:
         if method is None:
             from ..errors import BuildError
             from ..i18n import _
-            raise BuildError(_("the {format} writer cannot render a {kind} block").format(
-                format=self.format_name, kind=type(block).__name__), getattr(block, "origin", None))
+
+            raise BuildError(
+                _("the {format} writer cannot render a {kind} block").format(
+                    format=self.format_name, kind=type(block).__name__
+                ),
+                getattr(block, "origin", None),
+            )
         return method(block)
 
 

@@ -56,8 +56,12 @@ def clean_reference(path: str) -> io.BytesIO:
     with open_package(path, what, REFERENCE_DOCX) as package:
         names = set(package.namelist())
         if MAIN not in names:
-            raise InputError(_("'{path}' is not a Word document (it has no {main}); save it from Word or WPS as "
-                               ".docx").format(path=path, main=MAIN), where)
+            raise InputError(
+                _("'{path}' is not a Word document (it has no {main}); save it from Word or WPS as .docx").format(
+                    path=path, main=MAIN
+                ),
+                where,
+            )
         kept: dict[str, bytes] = {}
         for name in sorted(names):
             if KEPT_PARTS.fullmatch(name):
@@ -118,9 +122,12 @@ def _parse(data: bytes, name: str, where: Location):
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
-        raise InputError(_(
-            "the reference Word file is damaged ({name}: {e}); save it again from Word or WPS").format(name=name,
-                e=e), where) from None
+        raise InputError(
+            _("the reference Word file is damaged ({name}: {e}); save it again from Word or WPS").format(
+                name=name, e=e
+            ),
+            where,
+        ) from None
 
 
 def _serialise(root) -> bytes:

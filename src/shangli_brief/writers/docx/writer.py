@@ -84,9 +84,12 @@ class DocxWriter(BlockVisitor):
         try:
             return docx.Document(package)
         except Exception as e:  # python-docx raises several kinds for a file that is not a DOCX
-            raise InputError(_("cannot use '{reference}' as the reference Word file: {e}; save it from Word or "
-                               "WPS as .docx").format(reference=self.reference, e=e),
-                                   Location(self.reference)) from None
+            raise InputError(
+                _("cannot use '{reference}' as the reference Word file: {e}; save it from Word or WPS as .docx").format(
+                    reference=self.reference, e=e
+                ),
+                Location(self.reference),
+            ) from None
 
     def _styles_by_name(self, word_name: str):
         # python-docx looks styles up by a linear search; a brief asks thousands of times.

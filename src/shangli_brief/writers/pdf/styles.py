@@ -49,10 +49,18 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
                 raise
             except Exception as again:  # noqa: BLE001
                 error = again
-        raise BuildError(_("cannot read the font file '{file}' for role '{role}' ({kind}: {error}); "
-                           "reinstall the font or name another file with {env_variable}=FILE").format(
-                               file=font.file, role=font.role, kind=type(error).__name__, error=error,
-                                   env_variable=env_variable(font.role))) from None
+        raise BuildError(
+            _(
+                "cannot read the font file '{file}' for role '{role}' ({kind}: {error}); "
+                "reinstall the font or name another file with {env_variable}=FILE"
+            ).format(
+                file=font.file,
+                role=font.role,
+                kind=type(error).__name__,
+                error=error,
+                env_variable=env_variable(font.role),
+            )
+        ) from None
 
 
 class PdfStyles:

@@ -78,15 +78,26 @@ def glyph_warnings(glyphs: dict) -> tuple[str, ...]:
         where = f"{origin}: " if origin is not None else ""
         listed = ", ".join(chars)
         if fallback == "rtl":
-            out.append(_("{where}right-to-left script, set left to right with unjoined letters: {listed}; "
-                         "give such text as an image or in Chinese").format(where=where, listed=listed))
+            out.append(
+                _(
+                    "{where}right-to-left script, set left to right with unjoined letters: {listed}; "
+                    "give such text as an image or in Chinese"
+                ).format(where=where, listed=listed)
+            )
         elif fallback:
-            out.append(_("{where}not in {face}, drawn in {fallback}: {listed}").format(where=where, face=face,
-                fallback=fallback, listed=listed))
+            out.append(
+                _("{where}not in {face}, drawn in {fallback}: {listed}").format(
+                    where=where, face=face, fallback=fallback, listed=listed
+                )
+            )
         else:
-            out.append(_("{where}in no font of this brief, printed as empty boxes: {listed}; replace "
-                         "them, or install a font that has them and name it under glyph_fallback in the "
-                         "theme").format(where=where, listed=listed))
+            out.append(
+                _(
+                    "{where}in no font of this brief, printed as empty boxes: {listed}; replace "
+                    "them, or install a font that has them and name it under glyph_fallback in the "
+                    "theme"
+                ).format(where=where, listed=listed)
+            )
     return tuple(out)
 
 
