@@ -154,8 +154,8 @@ def _parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fonts", help=_("show the font chosen for each font role"),
                        description=_("For each font role: the file the PDF embeds and the name the DOCX asks for."))
-    from .layout import names as layout_names
-    f.add_argument("--layout", default="bulletin", choices=layout_names())
+    f.add_argument("--layout", default="bulletin", metavar="LAYOUT",
+                   help=_("the layout whose theme to show (a file in layouts/: bulletin, report)"))
     f.add_argument("--prepare", action="store_true",
                    help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
                         "`make brief` does this once"))
@@ -488,6 +488,11 @@ def cmd_fonts(args) -> int:
     from .theme import load_theme
     if args.prepare:
         return _prepare_fonts(fontconvert, resolve_role)
+    from .layout import names as layout_names
+    if args.layout not in layout_names():
+        from .errors import did_you_mean
+        raise InputError(_("unknown layout '{layout}'; the layouts are {layouts}").format(
+            layout=args.layout, layouts=", ".join(layout_names())) + did_you_mean(args.layout, layout_names()))
     theme = load_theme(args.layout)
     missing = 0
     print(_("font roles of the {layout} theme:").format(layout=args.layout))

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 FRONT = ("masthead", "title", "cover", "contents")
 BACK = ("closing",)
 
@@ -38,6 +36,7 @@ def names() -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def load_layout(name: str) -> Layout:
+    import yaml
     folder = resources.files(__package__).joinpath("layouts")
     data = yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text("utf-8"))
     words = yaml.safe_load(folder.joinpath("words", f"{data['language']}.yaml").read_text("utf-8"))
