@@ -190,37 +190,42 @@ def _check_output_folder(out_dir: Path) -> None:
         raise BuildError(_("cannot write to the output folder: Permission denied"), Location(str(out_dir)))
 
 
-def check_spec(spec_path: Path, workspace: Workspace) -> list[BriefError]:
+@dataclass
+class Checked:
+    """What `check` found in a spec; the document and theme when it resolved without error."""
+    errors: list[BriefError]
+    document: Document | None = None
+    theme: Theme | None = None
+
+
+def check_spec(spec_path: Path, workspace: Workspace) -> Checked:
     """Every problem of a spec, its data, the templates it uses and its theme; writes nothing."""
     try:
         spec, errors = read_spec(spec_path)
         catalogue = workspace.catalogue(spec)
         dataset = workspace.dataset(spec)
         errors += catalogue.check(dataset)
-        workspace.theme(spec)
+        theme = workspace.theme(spec)
         try:
-            workspace.document(spec)
+            document = workspace.document(spec)
         except ErrorList as e:
             errors += [x for x in e.errors if str(x) not in {str(y) for y in errors}]
         except BriefError as e:
             errors.append(e)
-        return errors
+        else:
+            return Checked(errors, document if not errors else None, theme)
+        return Checked(errors)
     except ErrorList as e:
-        return list(e.errors)
+        return Checked(list(e.errors))
     except BriefError as e:
-        return [e]
+        return Checked([e])
 
 
-def glyph_warnings(spec_path: Path, workspace: Workspace) -> list[str]:
+def glyph_warnings(doc: Document, theme: Theme) -> list[str]:
     """Characters no face of the brief has, or that fall back to another face: found by setting
     the PDF's text (without laying out pages)."""
     from .writers.pdf.writer import PdfWriter
-    try:
-        spec = load_spec(spec_path)
-        doc = workspace.document(spec)
-        writer = PdfWriter(doc, workspace.theme(spec))
-    except (BriefError, ErrorList):
-        return []  # reported as errors
+    writer = PdfWriter(doc, theme)
     writer.story()
     return list(writer.glyph_warnings())
 

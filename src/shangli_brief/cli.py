@@ -386,12 +386,14 @@ def cmd_check(args) -> int:
     problems = warnings = 0
     seen: set[str] = set()
     for path in _spec_paths(args.specs):
-        for err in check_spec(path, workspace):
+        checked = check_spec(path, workspace)
+        for err in checked.errors:
             if str(err) not in seen:  # a template error is reported once, not once per spec
                 seen.add(str(err))
                 problems += 1
                 print(_("error: {message}").format(message=err), file=sys.stderr)
-        for warning in typed_figure_warnings(path, workspace) + glyph_warnings(path, workspace):
+        glyphs = glyph_warnings(checked.document, checked.theme) if checked.document is not None else []
+        for warning in typed_figure_warnings(path, workspace) + glyphs:
             if warning not in seen:
                 seen.add(warning)
                 warnings += 1
@@ -586,7 +588,7 @@ def cmd_verify(args) -> int:
     docx = user_path(args.docx)
     reading = verify.read_docx(docx)
     spec = verify.find_spec(docx, reading, args.spec)
-    findings = verify.verify(docx, spec, Workspace(), settings)
+    findings = verify.verify(docx, spec, Workspace(), settings, reading)
     if args.json:
         print(json.dumps(verify.as_json(findings), ensure_ascii=False, indent=2))
     else:

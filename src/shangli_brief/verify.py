@@ -234,11 +234,12 @@ def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
     )
 
 
-def verify(docx: Path, spec_path: Path, workspace, settings=()) -> list[Finding]:
+def verify(docx: Path, spec_path: Path, workspace, settings=(), reading: Reading | None = None) -> list[Finding]:
+    """The findings of an edited DOCX against its spec (`reading`: the document, if already read)."""
     from .briefspec import load_spec
     from .writers.docx.writer import PROPERTY_FIGURES
     from .writers.docx.writer import write as write_docx
-    reading = read_docx(docx)
+    reading = reading or read_docx(docx)
     if not reading.marks and PROPERTY_FIGURES not in reading.properties:
         raise InputError(
             _(

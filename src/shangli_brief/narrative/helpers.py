@@ -118,19 +118,7 @@ class Helpers:
         if since is None:
             raise InputError(_("change() needs a period to compare with: set 'compare' in the spec "
                              "or pass one, change('id', '2022')"), template_location())
-        before, after = self._pick(ind, since), self._pick(ind, until)
-        text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
-        if text is None:
-            raise InputError(
-                _(
-                    "'{id}' cannot show a change between {period} and {period2}: a value is only "
-                    "known as a bound (超/余)"
-                ).format(id=ind.id, period=before.period, period2=after.period),
-                template_location(),
-            )
-        self._cite(ind, before, numbers.quantity(before.value, ind.unit, before.qualifier))
-        self._cite(ind, after, numbers.quantity(after.value, ind.unit, after.qualifier))
-        return self._figure(ind, f"{before.period}~{after.period}", text, after.source)
+        return self._series_change(ind, self._pick(ind, since), self._pick(ind, until))
 
     # -- series ----------------------------------------------------------------------------
     def yoy(self, indicator_id, period=None) -> str:
@@ -188,7 +176,9 @@ class Helpers:
         text = f"连续{years}年{'增长' if direction > 0 else '下降'}"
         return self._figure(ind, f"{first.period}~{last.period}", text, last.source)
 
-    def _series_change(self, ind: Indicator, before: Value, after: Value, word: str) -> str:
+    def _series_change(self, ind: Indicator, before: Value, after: Value, word: str = "") -> str:
+        """The change from one value to another, cited and marked as a figure; `word` (同比,
+        环比) before it. Two bounds (超/余) give no change: nobody can say by how much."""
         text = numbers.change(before.value, after.value, ind.unit, before.qualifier, after.qualifier)
         if text is None:
             raise InputError(

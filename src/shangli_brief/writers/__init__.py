@@ -51,6 +51,15 @@ class BlockVisitor:
         return method(block)
 
 
+def deliver(data: bytes, target) -> None:
+    """The finished file, to a path or a binary stream (publish.py renames it into place)."""
+    if hasattr(target, "write"):
+        target.write(data)
+    else:
+        with open(target, "wb") as out:
+            out.write(data)
+
+
 def writer_for(fmt: str):
     import importlib
     return importlib.import_module(WRITERS[fmt]).write

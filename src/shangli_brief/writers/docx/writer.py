@@ -16,8 +16,8 @@ from ... import model
 from ...errors import InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
-               panel_label, table_column_widths, title_text)
+from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver, heading_style,
+               panel_columns, panel_label, table_column_widths, title_text)
 from . import ooxml
 from .base import new_document
 from .styles import ALIGN, WORD_STYLES, install_styles
@@ -28,12 +28,7 @@ def write(doc: model.Document, theme: Theme, target, options: WriteOptions = Wri
     """Write the DOCX to a path or a binary stream."""
     buffer = io.BytesIO()
     DocxWriter(doc, theme, options).write(buffer)
-    data = reproducible_zip(buffer.getvalue(), doc.date)
-    if hasattr(target, "write"):
-        target.write(data)
-    else:
-        with open(target, "wb") as out:
-            out.write(data)
+    deliver(reproducible_zip(buffer.getvalue(), doc.date), target)
     return Written(pages=None)
 
 

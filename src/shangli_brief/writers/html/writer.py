@@ -14,17 +14,12 @@ from html import escape
 from ... import model
 from ...theme import HeadingNumberer, Theme
 from ...typography import FULL_WIDTH_SPACE
-from .. import BlockVisitor, WriteOptions, Written, contents_titles, panel_columns
+from .. import BlockVisitor, WriteOptions, Written, contents_titles, deliver, panel_columns
 from .style import stylesheet
 
 
 def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
-    data = HtmlWriter(doc, theme).page().encode("utf-8")
-    if hasattr(target, "write"):
-        target.write(data)
-    else:
-        with open(target, "wb") as out:
-            out.write(data)
+    deliver(HtmlWriter(doc, theme).page().encode("utf-8"), target)
     return Written(pages=None)
 
 
