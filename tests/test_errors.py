@@ -136,3 +136,11 @@ def test_control_characters_are_refused_where_they_stand(workspace):
     assert result.stderr == ("error: briefs/c.yaml:1:11: title: control character U+0008 in the text; "
                              "delete it (it may have come with text pasted from another program)\n")
     assert not (workspace / "out").exists() or not any((workspace / "out").iterdir())
+
+
+def test_check_passes_every_sample():
+    """`check` sets each brief's text as the PDF would (for the glyph warnings), the report's
+    cover and contents included."""
+    result = run_cli("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok: no problems found"

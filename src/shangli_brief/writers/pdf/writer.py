@@ -113,13 +113,15 @@ class PdfWriter(BlockVisitor):
         self.doc, self.theme, self.options = doc, theme, options
         self.styles = styles_for(theme)
         self.numberer = HeadingNumberer(theme)
+        # the contents flowable, where the layout has contents: its entries get their pages
+        # while the document is built (pages.BriefDocTemplate)
+        self.front = {type(block) for block in doc.front}
+        self.contents = (Contents(contents_titles(doc, theme), self.styles, theme)
+                         if model.Contents in self.front else None)
 
     # -- page setup -----------------------------------------------------------------------
     def write(self, path: str) -> Written:
         t = self.theme
-        front = {type(block) for block in self.doc.front}
-        self.contents = (Contents(contents_titles(self.doc, t), self.styles, t)
-                         if model.Contents in front else None)
         template = BriefDocTemplate(
             path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
@@ -131,7 +133,7 @@ class PdfWriter(BlockVisitor):
             initialFontName=self.styles.font("body"), initialFontSize=self.theme.style("body").size,
         )
         decorator = PageDecorator(t, self.styles, self.doc.running_header, self.doc.draft_mark)
-        template.addPageTemplates(decorator.templates(cover=model.Cover in front))
+        template.addPageTemplates(decorator.templates(cover=model.Cover in self.front))
         story = self.story()
         with _document_date(self.doc.date):
             template.build(story)
