@@ -54,11 +54,10 @@ def merged(template: Catalog, translations: Catalog) -> Catalog:
         if not msg.id:
             continue
         old = translations.get(msg.id)
-        string = old.string if old is not None and not old.fuzzy else ("",) * 2 if msg.pluralizable else ""
-        if msg.pluralizable and isinstance(string, str):
-            string = (string, string)
-        if msg.pluralizable and len(string) == 1:
-            string = (string[0], string[0])
+        string = old.string if old is not None and not old.fuzzy else ""
+        if msg.pluralizable and (isinstance(string, str) or len(string) == 1):
+            first = string if isinstance(string, str) else string[0]
+            string = (first, first)   # Chinese has one form: Babel wants both slots
         out.add(msg.id, string, auto_comments=msg.auto_comments)
     return out
 

@@ -38,10 +38,6 @@ def chart_fonts(theme: Theme) -> dict[str, str]:
             if font.index == 0}  # matplotlib reads the first face of a collection only
 
 
-def has_bounds(chart: Chart) -> bool:
-    return any(p and p.bound for s in chart.series for p in s.points)
-
-
 def figure(chart: Chart, theme: Theme) -> Figure:
     fonts = chart_fonts(theme)
     # Labels in 黑体: at 8 pt a sans reads better than 仿宋's thin strokes, as in printed

@@ -6,6 +6,7 @@ provenance notes."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -39,7 +40,7 @@ class Figure:
 # A helper's figure inside template output, until the Markdown is read into runs:
 # FIGURE_OPEN index FIGURE_TEXT text FIGURE_CLOSE (private-use characters no text contains).
 FIGURE_OPEN, FIGURE_TEXT, FIGURE_CLOSE = "\ue000", "\ue001", "\ue002"
-_MARKED = None
+_MARKED = re.compile(f"{FIGURE_OPEN}(\\d+){FIGURE_TEXT}([^{FIGURE_CLOSE}]*){FIGURE_CLOSE}")
 
 
 def figure_mark(index: int, text: str) -> str:
@@ -48,12 +49,8 @@ def figure_mark(index: int, text: str) -> str:
 
 def split_marked(text: str) -> list[tuple[str, int | None]]:
     """Marked text as (text, figure index or None) pieces; stray marks are dropped."""
-    global _MARKED
     if FIGURE_OPEN not in text:
         return [(text, None)] if text else []
-    if _MARKED is None:
-        import re
-        _MARKED = re.compile(f"{FIGURE_OPEN}(\\d+){FIGURE_TEXT}([^{FIGURE_CLOSE}]*){FIGURE_CLOSE}")
     out, at = [], 0
     for m in _MARKED.finditer(text):
         out.append((text[at:m.start()], None))
@@ -143,6 +140,11 @@ class Chart:
     @property
     def caption_text(self) -> str:
         return self.caption.text if self.caption else self.title
+
+    @property
+    def has_bounds(self) -> bool:
+        """Some value is only known as a bound (超/余): drawn with a mark, explained by a note."""
+        return any(p and p.bound for s in self.series for p in s.points)
 
     @property
     def alt_text(self) -> str:

@@ -13,7 +13,7 @@ from .model import (Caption, Chart, ChartPoint, ChartSeries, Citation, ClosingBl
                     Cover, Document, Figure, FigurePanel, Masthead, Title,
                     Heading, KeyFigure, PageBreak, Paragraph, Run, Table)
 from .narrative import numbers
-from .narrative.helpers import Helpers, record_citation
+from .narrative.helpers import Helpers, record_citation, record_figure
 from .narrative.markdown import to_blocks
 from .narrative.sandbox import brief_budget
 from .narrative.templates import SECTION_SUFFIX, SectionCatalogue, render_string, render_template
@@ -131,7 +131,7 @@ def _number_captions(doc: Document, layout: Layout) -> None:
         if isinstance(block, (Table, Chart, FigurePanel)):
             block.source_line = layout.word(
                 "source_note", sources=layout.word("source_separator").join(block.sources))
-        if isinstance(block, Chart) and any(p and p.bound for s in block.series for p in s.points):
+        if isinstance(block, Chart) and block.has_bounds:
             block.note = layout.words["chart_bound_notes"][block.kind]
 
 
@@ -185,8 +185,7 @@ class _TableMaker:
         self.written = figures
 
     def _figure(self, ind: Indicator, period: str, text: str, source: str) -> int:
-        self.written.append(Figure(ind.id, period, text, self.dataset.source_label(source)))
-        return len(self.written) - 1
+        return record_figure(self.written, self.dataset, ind.id, period, text, source)
 
     def _indicators(self, ids, index, kind) -> list[Indicator]:
         out, errors = [], []
@@ -330,8 +329,7 @@ class _TableMaker:
             text = c.text + (word("derived") if c.derived else "")
             rows.append([c.name, numbers.period_label(c.period), text,
                          self.dataset.source_label(c.source), c.section.split("——")[0] or "—"])
-            self.written.append(Figure(c.indicator, c.period, text, self.dataset.source_label(c.source)))
-            figures[(r, 2)] = len(self.written) - 1
+            figures[(r, 2)] = record_figure(self.written, self.dataset, c.indicator, c.period, text, c.source)
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
         labels = self.layout.words["appendix_columns"]

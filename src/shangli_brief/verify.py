@@ -139,7 +139,7 @@ def _walk(root) -> tuple[list[Paragraph], dict[int, Mark]]:
     paragraphs: list[Paragraph] = []
     marks: dict[int, Mark] = {}
     open_marks: dict[str, tuple[int, str]] = {}   # bookmark id -> (figure index, key)
-    field_depth, in_result = 0, []
+    in_result: list[bool] = []   # per open field: past its separator (its shown result)?
     for p in root.iter(f"{W}p"):
         number = len(paragraphs) + 1
         text, loose = [], []
@@ -155,15 +155,13 @@ def _walk(root) -> tuple[list[Paragraph], dict[int, Mark]]:
             elif tag == f"{W}fldChar":
                 kind = node.get(f"{W}fldCharType")
                 if kind == "begin":
-                    field_depth += 1
                     in_result.append(False)
                 elif kind == "separate" and in_result:
                     in_result[-1] = True
                 elif kind == "end" and in_result:
-                    field_depth -= 1
                     in_result.pop()
             elif tag == f"{W}t" and node.text:
-                in_field = any(in_result) or _inside(node, f"{W}fldSimple") or _inside(node, f"{W}instrText")
+                in_field = any(in_result) or _inside(node, f"{W}fldSimple")
                 offset = sum(len(t) for t in text)
                 text.append(node.text)
                 if in_field:
@@ -210,13 +208,10 @@ def _context(text: str, at: int = 0, width: int = 18) -> str:
     return ("…" if start else "") + snippet + ("…" if at + width < len(text) else "")
 
 
-def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
+def require_ours(docx: Path, reading: Reading) -> None:
+    """A DOCX the tool made has figure marks or its properties; anything else is refused."""
     from .writers.docx.writer import PROPERTY_FIGURES, PROPERTY_SPEC
-    from .portability import user_path
-    if given:
-        return user_path(given)
-    named = reading.properties.get(PROPERTY_SPEC)
-    if named is None and PROPERTY_FIGURES not in reading.properties:
+    if not reading.marks and not {PROPERTY_FIGURES, PROPERTY_SPEC} & set(reading.properties):
         raise InputError(
             _(
                 "'{path}' was not made by shangli-brief (it has no figure marks); verify "
@@ -224,8 +219,17 @@ def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
             ).format(path=display_path(str(docx))),
             Location(str(docx)),
         )
+
+
+def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
+    from .writers.docx.writer import PROPERTY_SPEC
+    from .portability import user_path
+    if given:
+        return user_path(given)
+    require_ours(docx, reading)
+    named = reading.properties.get(PROPERTY_SPEC) or ""
     folder = Path(docx).resolve().parent
-    for candidate in (folder.parent / named, folder / named, Path.cwd() / named):
+    for candidate in (folder.parent / named, folder / named, Path.cwd() / named) if named else ():
         if candidate.is_file():
             return candidate
     raise InputError(
@@ -240,14 +244,7 @@ def verify(docx: Path, spec_path: Path, workspace, settings=(), reading: Reading
     from .writers.docx.writer import PROPERTY_FIGURES
     from .writers.docx.writer import write as write_docx
     reading = reading or read_docx(docx)
-    if not reading.marks and PROPERTY_FIGURES not in reading.properties:
-        raise InputError(
-            _(
-                "'{path}' was not made by shangli-brief (it has no figure marks); verify "
-                "checks briefs built by shangli-brief"
-            ).format(path=display_path(str(docx))),
-            Location(str(docx)),
-        )
+    require_ours(docx, reading)
     spec = load_spec(spec_path, settings)
     doc = workspace.document(spec)
     figures = doc.figures

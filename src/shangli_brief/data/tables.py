@@ -45,6 +45,20 @@ def load_table(path: str | Path, dataset=None) -> MarkedYAML:
 MAX_CELL = 2_000  # characters in one cell: an indicator's name or a source is a line or two
 
 
+def clean_cell(cell: str, where: Location, column: str | None = None) -> str:
+    """A cell's text as it is read: within MAX_CELL characters, no control character, NFC."""
+    if len(cell) > MAX_CELL:
+        raise InputError(
+            _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
+                count=len(cell), max_cell=MAX_CELL
+            ),
+            where,
+            column,
+        )
+    check_characters(cell, where, column)
+    return normalise(cell)
+
+
 def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
     text = read_text(path, _("data file"))
     csv.field_size_limit(MAX_BYTES)  # the file is within MAX_BYTES; cells are checked below
@@ -61,7 +75,7 @@ def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
 
 def _xlsx_rows(path: str) -> tuple[str, list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook  # only for spreadsheets
-    check_xml_parts(path, "workbook", WORKBOOK)  # sizes and DTDs, before openpyxl inflates
+    check_xml_parts(path, _("workbook"), WORKBOOK)  # sizes and DTDs, before openpyxl inflates
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -111,16 +125,7 @@ def _as_data_file(path: str, rows: list[tuple[int, list[str]]]) -> MarkedYAML:
     for line, cells in rows:
         for k, cell in enumerate(cells):
             column = names[k] if line != header_line and k < len(names) and names[k] else None
-            if len(cell) > MAX_CELL:
-                raise InputError(
-                    _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
-                        count=len(cell), max_cell=MAX_CELL
-                    ),
-                    Location(path, line),
-                    column,
-                )
-            check_characters(cell, Location(path, line), column)
-            cells[k] = normalise(cell)
+            cells[k] = clean_cell(cell, Location(path, line), column)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InputError(

@@ -24,8 +24,9 @@ from pathlib import Path
 from ..errors import InputError, Location, did_you_mean
 from ..i18n import _
 from ..typography import normalise
-from ..yamlfile import MarkedYAML, check_characters, load_yaml
+from ..yamlfile import MarkedYAML, load_yaml
 from .dataset import ID_RE, parse_number
+from .tables import YES, clean_cell
 
 NAME_HEADERS = {"指标", "指标名称", "名称", "项目", "indicator", "name"}
 UNIT_HEADERS = {"单位", "计量单位", "unit"}
@@ -37,9 +38,7 @@ CELL = re.compile(r"^(约|超|突破|逾|超过)?\s*([+-]?[\d,]*\.?\d+)\s*(余|�
 QUALIFIERS = {"约": "approx", "左右": "approx", "超": "over", "突破": "over", "逾": "over", "超过": "over",
               "以上": "over", "余": "plus", "多": "plus"}
 EMPTY = {"", "—", "-", "–", "…", "/", "——"}
-YES = {"yes", "y", "true", "1", "是", "替换"}
 MAPPING_FILE = "indicator-names.yaml"
-MAX_CELL = 2_000
 
 
 def is_wide(rows: list[tuple[int, list[str]]]) -> bool:
@@ -87,16 +86,7 @@ def as_data_file(path: str, sheet: str | None, rows: list[tuple[int, list[str]]]
     marked = MarkedYAML(path, {"indicators": []})
     for line, cells in rows[1:]:
         cells = cells + [""] * (len(header) - len(cells))
-        for k, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
-                raise InputError(
-                    _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
-                        count=len(cell), max_cell=MAX_CELL
-                    ),
-                    at(line, k),
-                )
-            check_characters(cell, at(line, k), None)
-            cells[k] = normalise(cell).strip()
+        cells = [clean_cell(cell, at(line, k)).strip() for k, cell in enumerate(cells)]
         name = re.sub(r"\s+", "", cells[columns["name"]])
         if not name or all(cells[k] in EMPTY for k in periods):
             continue  # a heading, a note (注：…) or an indicator without figures yet

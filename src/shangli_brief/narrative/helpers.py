@@ -35,6 +35,13 @@ def record_citation(citations: list[Citation], ind: Indicator, v: Value, text: s
         citations.append(Citation(ind.id, ind.name, v.period, text, v.source, v.section, v.derived))
 
 
+def record_figure(figures: list[Figure], dataset: Dataset, indicator: str, period: str, text: str,
+                  source: str) -> int:
+    """Note a figure the document writes (see model.Figure); its index in `figures`."""
+    figures.append(Figure(indicator, period, text, dataset.source_label(source)))
+    return len(figures) - 1
+
+
 class Helpers:
     """The functions and values a narrative template sees."""
 
@@ -85,8 +92,7 @@ class Helpers:
 
     def _figure(self, ind: Indicator, period: str, text: str, source: str) -> str:
         """The text, marked as a figure of the document (see model.Figure)."""
-        self.figures.append(Figure(ind.id, period, text, self.dataset.source_label(source)))
-        return figure_mark(len(self.figures) - 1, text)
+        return figure_mark(record_figure(self.figures, self.dataset, ind.id, period, text, source), text)
 
     # -- helpers -------------------------------------------------------------------------
     def value(self, indicator_id, period=None, over="超") -> str:
