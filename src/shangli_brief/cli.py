@@ -160,6 +160,15 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
                         "`make brief` does this once"))
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sv = sub.add_parser("server", help=_("show or stop the build server (Linux, macOS)"),
+                        description=_("After a build, a build server stays in the background for "
+                                      "15 minutes with the libraries and fonts loaded, so the next "
+                                      "build, check or verify starts at once. It restarts by itself "
+                                      "when shangli-brief, its libraries or the fonts change. "
+                                      "SHANGLI_BRIEF_SERVER=0 turns it off."))
+    sv.add_argument("action", nargs="?", choices=("status", "stop"), default="status",
+                    help=_("status (the default) or stop"))
+    sv.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for command in sub.choices.values():  # `shangli-brief build --version` works too
         command.formatter_class = HelpFormatter
         command.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
@@ -606,8 +615,29 @@ def cmd_verify(args) -> int:
     return 1 if findings else 0
 
 
+def cmd_server(args) -> int:
+    from . import launch
+    if not launch.available():
+        print(_("no build server on this system (it needs fork(), as Linux and macOS have), or "
+                "SHANGLI_BRIEF_SERVER=0: every command runs in its own process"))
+        return 0
+    answers = launch.ask_servers(args.action)
+    if args.action == "stop":
+        print(_("{count} build server(s) stopped").format(count=len(answers)))
+        return 0
+    if not answers:
+        print(_("no build server running; the next build starts one"))
+    for a in answers:
+        print(_("build server {pid}: since {since}, {served} command(s) run, {running} running now, "
+                "stops after {idle:.0f} minutes idle; log: {log}").format(
+            pid=a["pid"], since=a["since"], served=a["served"], running=a["running"], idle=a["idle"] / 60,
+            log=a["log"]))
+    return 0
+
+
 COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check,
-            "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts}
+            "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts,
+            "server": cmd_server}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

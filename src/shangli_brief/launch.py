@@ -1,0 +1,260 @@
+"""The `shangli-brief` command's first step: hand a build to this user's warm build server when
+one is running, else run it here and start one for next time.
+
+A build spends most of a fresh process on imports and fonts; the server (buildserver.py) has
+done both once and forks a copy of itself for each command, so a build costs only its own work.
+Only systems with fork() and Unix sockets have it (Linux, macOS); Windows runs every command
+here, as before. SHANGLI_BRIEF_SERVER=0 turns it off.
+
+This module is imported on every command, so it imports nothing heavy: the standard library's
+os, sys and socket, no package of ours beyond it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+# The commands that read briefs (the daily loop): others are quick, or long-running (watch).
+SERVED = ("build", "check", "verify")
+VERSION = 1  # of the protocol and of the key: a change never meets an older server
+_KEYED_ENV = ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_DATA_DIRS", "XDG_CONFIG_HOME")
+
+
+def available() -> bool:
+    return (hasattr(os, "fork") and hasattr(os, "register_at_fork") and hasattr(socket, "AF_UNIX")
+            and hasattr(socket, "send_fds") and os.environ.get("SHANGLI_BRIEF_SERVER", "1") != "0")
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The subcommand, or None when the arguments ask for help or the version (answered here)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):
+            return None
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            rest = list(words)
+            return None if any(w in ("-h", "--help", "--version") for w in rest) else word
+    return None
+
+
+def run_dir() -> str | None:
+    """A folder only this user can enter, for the sockets: $XDG_RUNTIME_DIR/shangli-brief, else
+    shangli-brief-UID in the temporary folder. None (no server) when it is not ours and
+    private: another user could otherwise offer us a server of theirs."""
+    named = os.environ.get("SHANGLI_BRIEF_RUN_DIR")
+    if named:
+        folder = named
+    elif os.environ.get("XDG_RUNTIME_DIR"):
+        folder = os.path.join(os.environ["XDG_RUNTIME_DIR"], "shangli-brief")
+    else:
+        folder = os.path.join(os.environ.get("TMPDIR") or "/tmp", f"shangli-brief-{os.getuid()}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    import stat
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None
+    return folder
+
+
+def _package_files(root: str) -> list[tuple]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if not name.endswith((".pyc", ".pyo")):
+                st = os.stat(os.path.join(dirpath, name))
+                out.append((os.path.relpath(os.path.join(dirpath, name), root), st.st_mtime_ns, st.st_size))
+    return out
+
+
+def _font_folders() -> list[tuple]:
+    """The modification times of the font folders and their subfolders (a font installed or
+    removed changes one), and of our converted-fonts cache."""
+    home = os.path.expanduser("~")
+    roots = [d for d in os.environ.get("SHANGLI_BRIEF_FONT_DIRS", "").split(os.pathsep) if d.strip()]
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    data_dirs = (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+    roots += [os.path.join(data_home, "fonts"), os.path.join(home, ".fonts")]
+    roots += [os.path.join(d, "fonts") for d in data_dirs if d]
+    roots += [os.path.join(home, "Library", "Fonts"), "/Library/Fonts", "/System/Library/Fonts"]
+    roots.append(os.environ.get("SHANGLI_BRIEF_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "shangli-brief"))
+    roots.append(os.path.join(home, "Library", "Caches", "shangli-brief"))
+    out, budget = [], 2000
+    for root in roots:
+        for dirpath, dirnames, __ in os.walk(root):
+            dirnames.sort()
+            try:
+                out.append((dirpath, os.stat(dirpath).st_mtime_ns))
+            except OSError:
+                continue
+            budget -= 1
+            if budget <= 0:
+                return out
+    return out
+
+
+def server_key() -> str:
+    """What the server's warm state was made from: this Python, our code and its libraries, the
+    environment the fonts are found through, and the font folders. Any change gives a new key,
+    so a build never meets a server that would build differently from a fresh process."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts = [VERSION, sys.executable, sys.version, _package_files(package), _font_folders(),
+             sorted((k, v) for k, v in os.environ.items()
+                    if k in _KEYED_ENV or (k.startswith("SHANGLI_BRIEF_") and k not in _UNKEYED))]
+    for entry in sys.path:  # an installed or upgraded library changes its site-packages folder
+        if entry.endswith("-packages"):
+            try:
+                parts.append((entry, os.stat(entry).st_mtime_ns))
+            except OSError:
+                pass
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+# Read per command by the process that runs it, not part of the warm state.
+_UNKEYED = {"SHANGLI_BRIEF_LANG", "SHANGLI_BRIEF_SERVER", "SHANGLI_BRIEF_RUN_DIR"}
+
+
+def send_message(sock: socket.socket, payload: dict, fds=()) -> None:
+    data = json.dumps(payload).encode()
+    data = struct.pack("!I", len(data)) + data
+    sent = socket.send_fds(sock, [data], list(fds)) if fds else sock.send(data)
+    if sent < len(data):
+        sock.sendall(data[sent:])
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def recv_int(sock: socket.socket) -> int | None:
+    data = _recv_exact(sock, 4)
+    return None if data is None else struct.unpack("!i", data)[0]
+
+
+def recv_message(sock: socket.socket) -> dict | None:
+    size = recv_int(sock)
+    data = _recv_exact(sock, size) if size is not None and 0 <= size < 1 << 20 else None
+    return None if data is None else json.loads(data)
+
+
+def ask_servers(op: str) -> list[dict]:
+    """Send `op` (status, stop) to every server of this user; their answers to status."""
+    folder = run_dir()
+    answers = []
+    for name in sorted(os.listdir(folder)) if folder else []:
+        if not name.endswith(".sock"):
+            continue
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(2)
+        try:
+            sock.connect(os.path.join(folder, name))
+            send_message(sock, {"op": op, "reason": "asked by `shangli-brief server stop`"})
+            answer = recv_message(sock) if op == "status" else {"key": name[:-5]}
+            if answer:
+                answers.append({**answer, "log": os.path.join(folder, name[:-5] + ".log")})
+        except (OSError, ValueError):
+            pass
+        finally:
+            sock.close()
+    return answers
+
+
+def _stream_facts(stream) -> list:
+    return [getattr(stream, "encoding", None), getattr(stream, "errors", None)]
+
+
+def run_on_server(path: str, argv: list[str]) -> int | None:
+    """The command's exit status, run by the server at `path`; None when no server answered
+    (the command has not started: the caller runs it here)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(2)
+        sock.connect(path)
+        umask = os.umask(0)
+        os.umask(umask)
+        send_message(sock, {"op": "run", "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+                            "umask": umask, "streams": [_stream_facts(sys.stdin), _stream_facts(sys.stdout),
+                                                        _stream_facts(sys.stderr)]},
+                     fds=(0, 1, 2))
+        pid = recv_int(sock)
+    except OSError:
+        sock.close()
+        return None
+    if pid is None or pid <= 0:
+        sock.close()
+        return None
+    # From here the command runs there: Ctrl-C and the stop signals reach it through us (it is
+    # not in this terminal's process group), and our end of the socket closing stops it.
+    sock.settimeout(None)
+
+    def forward(signum, frame):
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    try:
+        status = recv_int(sock)
+    except OSError:
+        status = None
+    finally:
+        sock.close()
+    if status is None:
+        from .i18n import _
+        print(_("error: the build server ended during the command; run it again with "
+                "SHANGLI_BRIEF_SERVER=0"), file=sys.stderr)
+        return 1
+    return status
+
+
+def start_server(folder: str, key: str) -> None:
+    """Start the server for next time, detached (its own session, no terminal, no output here)."""
+    import subprocess
+    try:
+        subprocess.Popen([sys.executable, "-m", "shangli_brief.buildserver", folder, key],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True, cwd="/")
+    except OSError:
+        pass  # only an optimisation
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    folder = key = None
+    if command_of(argv) in SERVED and available():
+        folder = run_dir()
+        if folder is not None:
+            key = server_key()
+            status = run_on_server(os.path.join(folder, key + ".sock"), argv)
+            if status is not None:
+                sys.exit(status)
+    from .cli import main as cli_main
+    status = cli_main()
+    if key is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        start_server(folder, key)
+    sys.exit(status)
