@@ -147,7 +147,12 @@ def test_a_font_setting_change_starts_a_new_server_that_stops_the_old(server, tm
     while time.monotonic() < deadline and "stopped" not in old_log.read_text():
         time.sleep(0.1)
     assert "stopping: replaced by a newer server" in old_log.read_text()
-    logs = [p for p in Path(server["SHANGLI_BRIEF_RUN_DIR"]).glob("*.log") if p != old_log]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        logs = [p for p in Path(server["SHANGLI_BRIEF_RUN_DIR"]).glob("*.log") if p != old_log]
+        if len(logs) == 1 and "ready:" in logs[0].read_text():
+            break
+        time.sleep(0.1)
     assert len(logs) == 1 and "ready:" in logs[0].read_text()
 
 

@@ -17,6 +17,7 @@ import errno
 import fcntl
 import gc
 import json
+import marshal
 import os
 import selectors
 import signal
@@ -25,7 +26,7 @@ import struct
 import sys
 import time
 
-from .launch import send_message
+from .launch import new_socket, send_message
 
 IDLE = 15 * 60
 _MAX_REQUEST = 1 << 20
@@ -60,6 +61,8 @@ class Server:
         self.running: dict[int, tuple[socket.socket, float, list]] = {}
         self.selector = selectors.DefaultSelector()
         self.stopping = False
+        self.spare: tuple[int, socket.socket] | None = None  # a fork waiting for the next command
+        self.finished: set[int] = set()  # commands that reported their status themselves
         self.served = 0
         self.since = time.strftime("%Y-%m-%d %H:%M:%S")
         log = os.path.join(folder, key + ".log")
@@ -95,8 +98,12 @@ class Server:
         signal.signal(signal.SIGCHLD, lambda *a: None)
         for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(signum, self._stop_signal)
+        self.done_r, self.done_w = os.pipe()  # each command's pid, as it reports its status
+        os.set_blocking(self.done_r, False)
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
         self.selector.register(self.wake_r, selectors.EVENT_READ, "child")
+        self.selector.register(self.done_r, selectors.EVENT_READ, "done")
+        self._new_spare()
         self.log(f"ready: pid {os.getpid()}, warm in {time.perf_counter() - started:.2f} s")
         last = time.monotonic()
         while not (self.stopping and not self.running):
@@ -105,6 +112,8 @@ class Server:
                     self._accept()
                 elif selected.data == "child":
                     self._reap()
+                elif selected.data == "done":
+                    self._read_done()
                 else:
                     self._client_readable(selected.fileobj, selected.data)
                 last = time.monotonic()
@@ -112,6 +121,8 @@ class Server:
                 self._stop(f"idle for {self.idle:.0f} s")
             elif not self.stopping and not self._socket_is_ours():
                 self._stop("its socket was removed or replaced")
+        if self.spare is not None:
+            self.spare[1].close()  # it reads the end of its socket and exits
         self.log("stopped")
         with contextlib.suppress(OSError):
             os.unlink(self.lock.name)
@@ -148,7 +159,7 @@ class Server:
             if not name.endswith(".sock") or name == self.key + ".sock":
                 continue
             other = os.path.join(self.folder, name)
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock = new_socket()
             sock.settimeout(1)
             try:
                 sock.connect(other)
@@ -170,7 +181,7 @@ class Server:
                 raise OSError("another user")
             conn.settimeout(2)
             request, fds = _read_request(conn)
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, EOFError) as e:
             self.log(f"refused a request: {e}")
             conn.close()
             return
@@ -190,12 +201,15 @@ class Server:
                 os.close(fd)
             conn.close()  # the client runs the command itself
             return
-        pid = os.fork()
-        if pid == 0:
-            try:
-                run_command(request, fds, self._inherited_fds(conn))
-            finally:
-                os._exit(70)
+        pid = self._hand_to_spare(request, fds, conn)
+        if pid is None:  # no spare (it could not be made): a fork now
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _become_command_process(self._inherited_fds(conn))
+                    run_command(request, fds, conn.fileno(), self.done_w)
+                finally:
+                    os._exit(70)
         for fd in fds:
             os.close(fd)
         try:
@@ -207,13 +221,67 @@ class Server:
         self.running[pid] = (conn, time.perf_counter(), request.get("argv", []))
         self.selector.register(conn, selectors.EVENT_READ, pid)
         self.log(f"run {pid}: {json.dumps(request.get('argv'), ensure_ascii=False)} in {request.get('cwd')}")
+        if self.spare is None:
+            self._new_spare()  # for the next command, while this one runs
+
+    def _new_spare(self) -> None:
+        """Fork the process that will run the next command now, while nobody waits: it has its
+        own PDF process ready too (forked.prepare_spare), so a command starts without a fork."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid = os.fork()
+        except OSError as e:
+            self.log(f"cannot fork a spare: {e}")
+            ours.close()
+            theirs.close()
+            return
+        if pid == 0:
+            try:
+                ours.close()
+                _become_command_process(self._inherited_fds(None))
+                from . import forked
+                forked.prepare_spare()
+                request, fds = _read_request(theirs, 4)  # blocks until a command comes
+                theirs.close()
+                conn = fds.pop()
+                run_command(request, fds, conn, self.done_w)
+            except BaseException:  # noqa: BLE001 - the server closed, or a broken hand-over
+                pass
+            finally:
+                os._exit(70)
+        theirs.close()
+        self.spare = (pid, ours)
+
+    def _hand_to_spare(self, request: dict, fds: list[int], conn) -> int | None:
+        if self.spare is None:
+            return None
+        pid, channel = self.spare
+        self.spare = None
+        try:
+            send_message(channel, request, fds=(*fds, conn.fileno()))
+        except OSError as e:
+            self.log(f"the spare {pid} did not take the command: {e}")
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            return None
+        finally:
+            channel.close()
+        return pid
+
+    def _read_done(self) -> None:
+        with contextlib.suppress(OSError):
+            data = os.read(self.done_r, 4096)
+            self.finished.update(struct.unpack(f"{len(data) // 4}i", data[: len(data) // 4 * 4]))
 
     def _inherited_fds(self, conn) -> list[int]:
-        fds = [self.listener.fileno(), self.wake_r, self.lock.fileno(), self.log_file.fileno()]
+        """The server's descriptors a command process closes (not `conn`, nor the done pipe)."""
+        fds = [self.listener.fileno(), self.wake_r, self.lock.fileno(), self.log_file.fileno(), self.done_r]
+        if self.spare is not None:
+            fds.append(self.spare[1].fileno())
         if hasattr(self.selector, "fileno"):  # epoll, kqueue
             fds.append(self.selector.fileno())
         fds += [c.fileno() for c, __, __ in self.running.values()]
-        return [fd for fd in fds if fd != conn.fileno()]
+        return [fd for fd in fds if conn is None or fd != conn.fileno()]
 
     def _client_readable(self, conn, pid: int) -> None:
         """The client sends nothing after its request: readable means it has gone (killed, its
@@ -227,7 +295,8 @@ class Server:
         if data:
             return
         self.selector.unregister(conn)
-        if pid in self.running:
+        self._read_done()  # a command reports to us before its client can go
+        if pid in self.running and pid not in self.finished:
             self.log(f"run {pid}: the client went; stopping it")
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGTERM)
@@ -243,16 +312,26 @@ class Server:
                 return
             if pid == 0:
                 return
+            if self.spare is not None and pid == self.spare[0]:
+                self.spare[1].close()
+                self.spare = None
+                self.log(f"the spare {pid} ended (status {status}); a new one is made")
+                if not self.stopping:
+                    self._new_spare()
+                continue
             entry = self.running.pop(pid, None)
             if entry is None:
                 continue
             conn, start, __ = entry
             code = os.waitstatus_to_exitcode(status)
             code = 128 - code if code < 0 else code  # killed by a signal: as a shell reports it
-            with contextlib.suppress(OSError):
-                conn.setblocking(True)
-                conn.sendall(struct.pack("!i", code))
-            with contextlib.suppress(OSError):
+            self._read_done()
+            if pid not in self.finished:  # it could not report itself (killed)
+                with contextlib.suppress(OSError):
+                    conn.setblocking(True)
+                    conn.sendall(struct.pack("!i", code))
+            self.finished.discard(pid)
+            with contextlib.suppress(KeyError, ValueError):  # unregistered when its client went
                 self.selector.unregister(conn)
             conn.close()
             self.log(f"end {pid}: status {code} in {time.perf_counter() - start:.2f} s")
@@ -266,8 +345,10 @@ def _same_user(conn: socket.socket) -> bool:
     return struct.unpack("3i", creds)[1] == os.getuid()
 
 
-def _read_request(conn: socket.socket) -> tuple[dict, list[int]]:
-    data, fds, __, __ = socket.recv_fds(conn, 65536, 3)
+def _read_request(conn: socket.socket, fd_count: int = 3) -> tuple[dict, list[int]]:
+    data, fds, __, __ = socket.recv_fds(conn, 65536, fd_count)
+    if not data:
+        raise EOFError("no request")
     try:
         if len(data) < 4:
             raise ValueError("short request")
@@ -280,16 +361,20 @@ def _read_request(conn: socket.socket) -> tuple[dict, list[int]]:
             if not chunk:
                 raise ValueError("short request")
             body += chunk
-        return json.loads(body), fds
+        request = marshal.loads(body)
+        if not isinstance(request, dict):
+            raise ValueError("not a request")
+        return request, fds
     except BaseException:
         for fd in fds:
             os.close(fd)
         raise
 
 
-def run_command(request: dict, fds: list[int], inherited: list[int]) -> None:
-    """In the fork: become the client's command and exit with its status (never returns)."""
-    os.setpgid(0, 0)  # its own group: the server can stop it with the processes it starts
+def _become_command_process(inherited: list[int]) -> None:
+    """In a fork of the server: no server descriptor, default signals, a process group of its
+    own (the server can stop it with the processes it starts)."""
+    os.setpgid(0, 0)
     signal.set_wakeup_fd(-1)
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
@@ -297,15 +382,26 @@ def run_command(request: dict, fds: list[int], inherited: list[int]) -> None:
     for fd in inherited:
         with contextlib.suppress(OSError):
             os.close(fd)
+
+
+def run_command(request: dict, fds: list[int], conn: int, done_w: int) -> None:
+    """Become the client's command and exit with its status (never returns). The status goes
+    to the client as soon as the output is flushed: the process's own ending is not waited for.
+    The server hears first, so that the client closing its end is not taken for it going."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
     _become_client(request)
     status = _run_cli(request.get("argv", []))
+    from . import forked
+    forked.discard_spare()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):
             stream.flush()
-    os._exit(status)  # the server reports it; `conn` stays open until then
+    with contextlib.suppress(OSError):
+        os.write(done_w, struct.pack("i", os.getpid()))
+        os.write(conn, struct.pack("!i", status))  # 4 bytes into an empty socket buffer
+    os._exit(status)
 
 
 def _become_client(request: dict) -> None:

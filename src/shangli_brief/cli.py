@@ -267,7 +267,10 @@ def _early_pdf_process(paths, formats, args):
     from .portability import can_fork
     if len(paths) != 1 or not can_fork() or (formats and not ("pdf" in formats and len(formats) > 1)):
         return None
-    from .forked import Child, warm_up_for_spec, write_pdf
+    from .forked import Child, take_spare, warm_up_for_spec, write_pdf
+    spare = take_spare()
+    if spare is not None:  # a build server's, already warm
+        return spare
     templates, allow = tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow))
     return Child(lambda: warm_up_for_spec(paths[0], templates, allow), write_pdf)
 

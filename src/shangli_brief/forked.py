@@ -47,6 +47,71 @@ def write_pdf(value):
     return written, buffer.getvalue()
 
 
+# A build server's spare process (buildserver.py) forks its PDF process before any command
+# comes: it then takes the command's folder, environment and language with the document.
+_spare: "Child | None" = None
+
+
+def prepare_spare() -> None:
+    global _spare
+    _spare = Child(lambda: None, _write_pdf_in_context)
+
+
+def take_spare() -> "Child | None":
+    """The ready PDF process, if this is a build server's command and it is still unused."""
+    global _spare
+    child, _spare = _spare, None
+    return None if child is None else _Contextual(child)
+
+
+def discard_spare() -> None:
+    global _spare
+    if _spare is not None:
+        _spare.cancel()
+        _spare = None
+
+
+def _write_pdf_in_context(value):
+    (cwd, env, umask), job = value
+    from . import i18n
+    os.environ.clear()
+    os.environ.update(env)
+    os.umask(umask)
+    os.chdir(cwd)
+    i18n.forget_language()
+    return write_pdf(job)
+
+
+class _Contextual:
+    """A spare Child sent the command's context with its value."""
+
+    def __init__(self, child: "Child"):
+        self._child = child
+
+    def __getattr__(self, name):
+        return getattr(self._child, name)
+
+    def send(self, value) -> None:
+        umask = os.umask(0)
+        os.umask(umask)
+        self._child.send(((os.getcwd(), dict(os.environ), umask), value))
+
+
+_unreaped: list[int] = []
+
+
+def _reap_later(pid: int) -> None:
+    """Reap the children that have ended since; the rest at the next call (or with us)."""
+    _unreaped.append(pid)
+    for waiting in list(_unreaped):
+        try:
+            done, __ = os.waitpid(waiting, os.WNOHANG)
+        except ChildProcessError:
+            done = waiting
+        if done:
+            _unreaped.remove(waiting)
+
+
 class Child:
     """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
     it later, and hands back the result. A BriefError raised there is raised here again, with its
@@ -103,7 +168,10 @@ class Child:
         self.done = True
         with os.fdopen(self._from_child, "rb") as pipe:
             data = pipe.read()
-        __, status = os.waitpid(self.pid, 0)
+        if data:  # sent: its exit (unmapping a large process) is not waited for here
+            _reap_later(self.pid)
+        else:
+            __, status = os.waitpid(self.pid, 0)
         if not data:
             raise BuildError(_("a writer process ended without a result (status {status})").format(status=status))
         kind, value = pickle.loads(data)

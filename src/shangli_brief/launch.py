@@ -6,17 +6,19 @@ done both once and forks a copy of itself for each command, so a build costs onl
 Only systems with fork() and Unix sockets have it (Linux, macOS); Windows runs every command
 here, as before. SHANGLI_BRIEF_SERVER=0 turns it off.
 
-This module is imported on every command, so it imports nothing heavy: the standard library's
-os, sys and socket, no package of ours beyond it."""
+This module is imported on every command, so it imports only what the interpreter has loaded
+already or builds in (os, sys, marshal, zlib, _socket, _signal, _struct): socket.py, signal.py,
+json and hashlib would double a served command's own start-up. Messages are marshal data: both
+ends are this Python, and only this user can reach the socket."""
 from __future__ import annotations
 
-import hashlib
-import json
+import _signal
+import _socket
+import marshal
 import os
-import signal
-import socket
 import struct
 import sys
+import zlib
 
 # The commands that read briefs (the daily loop): others are quick, or long-running (watch).
 SERVED = ("build", "check", "verify")
@@ -25,8 +27,8 @@ _KEYED_ENV = ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_DATA_DIRS", "XDG_C
 
 
 def available() -> bool:
-    return (hasattr(os, "fork") and hasattr(os, "register_at_fork") and hasattr(socket, "AF_UNIX")
-            and hasattr(socket, "send_fds") and os.environ.get("SHANGLI_BRIEF_SERVER", "1") != "0")
+    return (hasattr(os, "fork") and hasattr(os, "register_at_fork") and hasattr(_socket, "AF_UNIX")
+            and hasattr(_socket, "SCM_RIGHTS") and os.environ.get("SHANGLI_BRIEF_SERVER", "1") != "0")
 
 
 def command_of(argv: list[str]) -> str | None:
@@ -122,22 +124,29 @@ def server_key() -> str:
                 parts.append((entry, os.stat(entry).st_mtime_ns))
             except OSError:
                 pass
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+    data = repr(parts).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{zlib.crc32(data[::-1]):08x}"
 
 
 # Read per command by the process that runs it, not part of the warm state.
 _UNKEYED = {"SHANGLI_BRIEF_LANG", "SHANGLI_BRIEF_SERVER", "SHANGLI_BRIEF_RUN_DIR"}
 
 
-def send_message(sock: socket.socket, payload: dict, fds=()) -> None:
-    data = json.dumps(payload).encode()
+def send_message(sock, payload: dict, fds=()) -> None:
+    """A length, then the payload; `fds` go with its first byte (SCM_RIGHTS)."""
+    data = marshal.dumps(payload)
     data = struct.pack("!I", len(data)) + data
-    sent = socket.send_fds(sock, [data], list(fds)) if fds else sock.send(data)
+    rights = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else []
+    sent = sock.sendmsg([data], rights)
     if sent < len(data):
         sock.sendall(data[sent:])
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+def new_socket():
+    return _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+
+
+def _recv_exact(sock, size: int) -> bytes | None:
     data = b""
     while len(data) < size:
         chunk = sock.recv(size - len(data))
@@ -147,15 +156,15 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
     return data
 
 
-def recv_int(sock: socket.socket) -> int | None:
+def recv_int(sock) -> int | None:
     data = _recv_exact(sock, 4)
     return None if data is None else struct.unpack("!i", data)[0]
 
 
-def recv_message(sock: socket.socket) -> dict | None:
+def recv_message(sock) -> dict | None:
     size = recv_int(sock)
     data = _recv_exact(sock, size) if size is not None and 0 <= size < 1 << 20 else None
-    return None if data is None else json.loads(data)
+    return None if data is None else marshal.loads(data)
 
 
 def ask_servers(op: str) -> list[dict]:
@@ -165,7 +174,7 @@ def ask_servers(op: str) -> list[dict]:
     for name in sorted(os.listdir(folder)) if folder else []:
         if not name.endswith(".sock"):
             continue
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = new_socket()
         sock.settimeout(2)
         try:
             sock.connect(os.path.join(folder, name))
@@ -187,7 +196,7 @@ def _stream_facts(stream) -> list:
 def run_on_server(path: str, argv: list[str]) -> int | None:
     """The command's exit status, run by the server at `path`; None when no server answered
     (the command has not started: the caller runs it here)."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock = new_socket()
     try:
         sock.settimeout(2)
         sock.connect(path)
@@ -206,18 +215,30 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
         return None
     # From here the command runs there: Ctrl-C and the stop signals reach it through us (it is
     # not in this terminal's process group), and our end of the socket closing stops it.
-    sock.settimeout(None)
+    sock.settimeout(1.0)
 
     def forward(signum, frame):
         try:
             os.kill(pid, signum)
-        except OSError:
-            pass
+        except OSError:  # it has ended: nothing to wait for
+            sys.exit(128 + signum)
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
+    for signum in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
+        _signal.signal(signum, forward)
+    status, gone = None, 0
     try:
-        status = recv_int(sock)
+        while status is None:
+            try:
+                status = recv_int(sock)
+                break
+            except TimeoutError:
+                pass
+            try:  # still running? (the status comes from it, or from the server if it was killed)
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                gone += 1
+                if gone > 2:
+                    break
     except OSError:
         status = None
     finally:

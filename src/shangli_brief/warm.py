@@ -32,3 +32,8 @@ def build_in_memory(spec_path: Path) -> dict[str, bytes]:
 def load_builtins() -> None:
     for spec in warm_up_specs():
         build_in_memory(spec)
+    # every built-in section compiled, not only the ones the warm-up briefs use
+    from .narrative.templates import make_environment
+    env = make_environment(None)
+    for name in env.list_templates():  # by both names: sections/x.md.j2 and builtin/sections/…
+        env.get_template(name)

@@ -155,11 +155,23 @@ def normalise_period(raw) -> str | None:
 BUILTIN_NAME = "<built-in dataset>"
 
 
+_builtin_parse: tuple[str, MarkedYAML] | None = None
+
+
+def _parsed_builtin(text: str) -> MarkedYAML:
+    """The built-in file parsed once per process (read only by _merge); parsing it was a third
+    of resolving a brief."""
+    global _builtin_parse
+    if _builtin_parse is None or _builtin_parse[0] != text:
+        _builtin_parse = (text, parse_yaml(text, BUILTIN_NAME))
+    return _builtin_parse[1]
+
+
 def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset:
     """The built-in dataset, with each extra data file merged over it in order.
     `extra_files` pairs a path with where it was named (for 'not found' errors)."""
     text = resources.files(__package__).joinpath("indicators.yaml").read_text("utf-8")
-    builtin = parse_yaml(text, BUILTIN_NAME)
+    builtin = _parsed_builtin(text)
     dataset = Dataset({}, [], {}, {})
     errors: list[InputError] = []
     _merge(dataset, builtin, errors, builtin=True)

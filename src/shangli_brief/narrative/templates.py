@@ -96,7 +96,27 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no writable cache: compile every time
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _KeptBytecodeCache(str(folder))
+
+
+# Compiled templates by file key and source checksum, kept for the process: a build server's
+# commands (and `watch`'s rebuilds) find them here instead of reading the cache folder.
+_compiled: dict[tuple[str, str], object] = {}
+
+
+class _KeptBytecodeCache(jinja2.FileSystemBytecodeCache):
+    def load_bytecode(self, bucket) -> None:
+        code = _compiled.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+            return
+        super().load_bytecode(bucket)
+        if bucket.code is not None:
+            _compiled[(bucket.key, bucket.checksum)] = bucket.code
+
+    def dump_bytecode(self, bucket) -> None:
+        super().dump_bytecode(bucket)
+        _compiled[(bucket.key, bucket.checksum)] = bucket.code
 
 
 def template_error(exc: Exception, fallback: Location | None = None) -> InputError:
@@ -129,6 +149,11 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
     return InputError(message, location)
 
 
+# What _inspect reads from a template's syntax tree, by file and text: parsed once per process
+# (every brief lists every section; a build server parses them before its first command).
+_template_facts: dict[tuple[str, str], tuple] = {}
+
+
 class SectionCatalogue:
     """Every section template that can be named in a spec, with its title and indicators."""
 
@@ -157,28 +182,37 @@ class SectionCatalogue:
         return _("unknown section '{name}'").format(name=name) + did_you_mean(name, self.sections())
 
     def _inspect(self, name: str, path: Path, builtin: bool) -> SectionInfo:
-        try:
-            tree = self.env.parse(path.read_text("utf-8"), name, str(path))
-        except jinja2.TemplateSyntaxError as e:
-            e.filename = str(path)
-            # Listed all the same, so `sections` works; `check` and `build` report the error.
-            return SectionInfo(name, name, (), str(path), builtin)
-        title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
-                      if isinstance(a.target, nodes.Name) and a.target.name == "title"
-                      and isinstance(a.node, nodes.Const)), None)
-        ids = [ident for ident, __ in indicator_calls(tree)]
-        parent = self._parent(tree)
+        source = path.read_text("utf-8")
+        facts = _template_facts.get((str(path), source))
+        if facts is None:
+            try:
+                tree = self.env.parse(source, name, str(path))
+            except jinja2.TemplateSyntaxError as e:
+                e.filename = str(path)
+                # Listed all the same, so `sections` works; `check` and `build` report the error.
+                return SectionInfo(name, name, (), str(path), builtin)
+            title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
+                          if isinstance(a.target, nodes.Name) and a.target.name == "title"
+                          and isinstance(a.node, nodes.Const)), None)
+            extends = next(tree.find_all(nodes.Extends), None)
+            facts = (title, [ident for ident, __ in indicator_calls(tree)],
+                     extends.template.value if extends is not None and isinstance(extends.template, nodes.Const)
+                     else None)
+            if len(_template_facts) > 256:
+                _template_facts.clear()
+            _template_facts[(str(path), source)] = facts
+        title, ids, extends = facts
+        parent = self._parent(extends)
         if parent is not None:  # an override extending the original inherits what it keeps
             title = title or parent.title
             ids = [*ids, *parent.indicators]
         return SectionInfo(name, title or name, tuple(dict.fromkeys(ids)), str(path), builtin)
 
-    def _parent(self, tree) -> SectionInfo | None:
-        extends = next(tree.find_all(nodes.Extends), None)
-        if extends is None or not isinstance(extends.template, nodes.Const):
+    def _parent(self, extends: str | None) -> SectionInfo | None:
+        if extends is None:
             return None
         try:
-            __, filename, __ = self.env.loader.get_source(self.env, extends.template.value)
+            __, filename, __ = self.env.loader.get_source(self.env, extends)
         except jinja2.TemplateNotFound:
             return None  # reported when the section is built or checked
         stem = Path(filename).name[: -len(SECTION_SUFFIX)]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_JUSTIFY
-from reportlab.platypus.paragraph import (Paragraph, ParaLines, _handleBulletWidth, cjkU,
-                                          makeCJKParaLine)
+from reportlab.lib.rl_accel import sameFrag
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines, _handleBulletWidth, cjkU,
+                                          imgNormV, imgVRange)
 
 from ...typography import CLOSING, FULL_WIDTH_SPACE, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
 
@@ -55,6 +57,27 @@ def _drop_split_spaces(glyphs: list) -> list:
     return out
 
 
+_widths: dict[tuple[str, str, float], float] = {}
+
+
+def _glyphs(text: str, frag) -> list:
+    """cjkU(ch, frag) for each character: the same glyphs, with each character's width in a font
+    and size measured once per process rather than once per occurrence."""
+    if hasattr(frag, "cbDefn"):
+        return [cjkU(ch, frag, "utf8") for ch in text]
+    font, size = frag.fontName, frag.fontSize
+    out = []
+    for ch in text:
+        glyph = str.__new__(cjkU, ch)
+        glyph._frag = frag
+        width = _widths.get((ch, font, size))
+        if width is None:
+            width = _widths[(ch, font, size)] = stringWidth(ch, font, size)
+        glyph._width = width
+        out.append(glyph)
+    return out
+
+
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
                 squeeze: float = 0.0) -> ParaLines:
     """Lines of glyphs. `squeeze`: how much narrower than its width each glyph may be set (a
@@ -72,11 +95,11 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
         if text:
             text = text.replace(IDEOGRAPHIC_SPACE, FULL_WIDTH_SPACE)
-            glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
+            glyphs.extend(_glyphs(text, frag))
         else:  # an empty frag carries a line break or a callback
             glyphs.append(cjkU(text, frag, "utf8"))
     glyphs = _drop_split_spaces(glyphs)
-    text = "".join(str(g) if len(str(g)) == 1 else "\x00" for g in glyphs)
+    text = "".join([g if len(g) == 1 else "\x00" for g in glyphs])
     keep = no_break_before(text)
 
     max_width = max_widths[0]
@@ -177,8 +200,7 @@ def _make_line(glyphs, widths, tight, spare, first, stop, max_width, forced, spr
     count = stop - first
     spacing = extra / (count - 1) if count > 1 and (spread or extra < -_FUZZ) else 0.0
     if abs(spacing) <= _FUZZ and not cuts:
-        return makeCJKParaLine(glyphs[first:stop], max_width, line_width, extra, bool(forced),
-                               calc_bounds)
+        return _para_line(glyphs[first:stop], max_width, line_width, extra, bool(forced), calc_bounds)
     units = [_marker(glyphs[first], spacing)]
     for k in range(first, stop):
         if k in cuts:
@@ -186,9 +208,43 @@ def _make_line(glyphs, widths, tight, spare, first, stop, max_width, forced, spr
         else:
             units.append(glyphs[k])
     units.append(_marker(glyphs[stop - 1], 0.0))
-    line = makeCJKParaLine(units, max_width, line_width, 0.0 if spacing else extra, bool(forced),
-                           calc_bounds)
-    return line
+    return _para_line(units, max_width, line_width, 0.0 if spacing else extra, bool(forced), calc_bounds)
+
+
+def _para_line(units, max_width, width_used, extra_space, line_break, calc_bounds):
+    """ReportLab's makeCJKParaLine, the same line from the same units, in a fraction of the time:
+    a line's glyphs mostly share one frag object, which is the same frag as itself without
+    sameFrag()'s attribute comparison, and has the same ascent and descent."""
+    words = []
+    group_frag, group = None, []
+    size = ascent_max = descent_min = 0
+    last = None
+    for u in units:
+        f = u._frag
+        if f is not last:
+            if calc_bounds and getattr(getattr(f, "cbDefn", None), "width", 0):
+                descent, ascent = imgVRange(imgNormV(f.cbDefn.height, f.fontSize), f.cbDefn.valign, f.fontSize)
+            else:
+                ascent, descent = getAscentDescent(f.fontName, f.fontSize)
+            size = max(size, f.fontSize)
+            ascent_max = max(ascent_max, ascent)
+            descent_min = min(descent_min, descent)
+            last = f
+        plain = f is group_frag and "cbDefn" not in f.__dict__ and "lineBreak" not in f.__dict__
+        if not plain and (group_frag is None or not sameFrag(group_frag, f)):
+            if group_frag is not None:
+                word = group_frag.clone()
+                word.text = "".join(group)
+                words.append(word)
+            group_frag, group = f, []
+        group.append(u)
+    if group:
+        word = group_frag.clone()
+        word.text = "".join(group)
+        words.append(word)
+    return FragLine(kind=1, extraSpace=extra_space, wordCount=1, words=words, fontSize=size,
+                    ascent=ascent_max, descent=descent_min, maxWidth=max_width, currentWidth=width_used,
+                    lineBreak=line_break)
 
 
 def _marker(glyph, value: float):
@@ -218,9 +274,17 @@ class ChineseParagraph(Paragraph):
             # quadratic in its length).
             return ParaLines(kind=1, lines=prewrapped[1])
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return split_lines(self.frags, maxWidths, auto_leading not in ("", "off"),
-                           justify=style.alignment == TA_JUSTIFY,
-                           squeeze=getattr(style, "gridSqueeze", 0.0))
+        # A paragraph is wrapped again at the same width when it is kept with the next one or
+        # tried in a frame it then does not fit: its lines are the same, found once.
+        key = (tuple(maxWidths), auto_leading)
+        known = getattr(self, "_lines_at", None)
+        if known is not None and known[0] == key:
+            return known[1]
+        lines = split_lines(self.frags, maxWidths, auto_leading not in ("", "off"),
+                            justify=style.alignment == TA_JUSTIFY,
+                            squeeze=getattr(style, "gridSqueeze", 0.0))
+        self._lines_at = (key, lines)
+        return lines
 
     def _get_split_blParaFunc(self):  # noqa: N802 - ReportLab's name
         """ReportLab hands on the rest of a split paragraph as its words, after appending a space

@@ -1,6 +1,7 @@
 """Theme values in ReportLab terms: registered fonts and ParagraphStyles."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -29,6 +30,9 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     if key not in _registered:
         name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
         ttf = load_ttfont(name, font.file, font.index)
+        # Every PDF's subset copies the same tables (name, post, OS/2 …) out of the font's bytes:
+        # copied once per process instead (bytes, never changed).
+        ttf.face.get_table = functools.lru_cache(maxsize=None)(ttf.face.get_table)
         pdfmetrics.registerFont(ttf)
         _registered[key] = (name, frozenset(ttf.face.charToGlyph))
     return _registered[key]
