@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, display_path
 from .portability import user_path
-from .i18n import LANGUAGES, N_, _, early_language, translate_argparse
+from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
 
 EPILOG = N_("""examples:
   shangli-brief build                      build every briefs/*.yaml into out/
@@ -178,6 +178,24 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_parsers: dict[str, argparse.ArgumentParser] = {}  # by language, made ahead by a build server
+
+
+def prepare_parsers() -> None:
+    """Build the parser in each language now (a build server, before its first command)."""
+    from . import i18n
+    before = os.environ.get(i18n.ENV)
+    for lang in LANGUAGES:
+        i18n.set_language(lang)
+        translate_argparse()
+        _parsers[lang] = _parser()
+    if before is None:
+        del os.environ[i18n.ENV]
+    else:
+        os.environ[i18n.ENV] = before
+    i18n.forget_language()
+
+
 REPORT_TO = N_("the shangli-brief maintainers (README: Reporting a problem)")
 
 
@@ -195,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     early_language(sys.argv[1:] if argv is None else argv)
     translate_argparse()
-    parser = _parser()
+    parser = _parsers.get(language()) or _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -65,9 +65,14 @@ def take_spare() -> "Child | None":
 
 
 def discard_spare() -> None:
+    """Unused by the command: killed, not waited for (the command's process ends next)."""
     global _spare
     if _spare is not None:
-        _spare.cancel()
+        _spare.done = True
+        try:
+            os.kill(_spare.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         _spare = None
 
 

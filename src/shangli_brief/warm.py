@@ -30,6 +30,8 @@ def build_in_memory(spec_path: Path) -> dict[str, bytes]:
 
 
 def load_builtins() -> None:
+    from . import cli
+    cli.prepare_parsers()
     for spec in warm_up_specs():
         build_in_memory(spec)
     # every built-in section compiled, not only the ones the warm-up briefs use

@@ -30,6 +30,40 @@ def east_asian_hint(r, text: str) -> None:
         r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
 
 
+_T, _TAB, _SPACE, _HINT, _VAL = qn("w:t"), qn("w:tab"), qn("xml:space"), qn("w:hint"), qn("w:val")
+
+
+def run_element(text: str, style_id: str | None = None):
+    """The w:r that paragraph.add_run(text) makes, with run.style = style_id and the East Asian
+    hint, built directly (python-docx searches for each child's place among all it may precede)."""
+    r = OxmlElement("w:r")
+    hint = bool(_AMBIGUOUS.intersection(text))
+    if style_id or hint:
+        rpr = OxmlElement("w:rPr")
+        if style_id:
+            rstyle = OxmlElement("w:rStyle")
+            rstyle.set(_VAL, style_id)
+            rpr.append(rstyle)
+        if hint:
+            rfonts = OxmlElement("w:rFonts")
+            rfonts.set(_HINT, "eastAsia")
+            rpr.append(rfonts)
+        r.append(rpr)
+    for i, part in enumerate(text.replace("\r", "\n").split("\t") if text else ()):
+        if i:
+            r.append(OxmlElement("w:tab"))
+        for j, piece in enumerate(part.split("\n")):
+            if j:
+                r.append(OxmlElement("w:br"))
+            if piece:
+                t = OxmlElement("w:t")
+                t.text = piece
+                if len(piece.strip()) < len(piece):
+                    t.set(_SPACE, "preserve")
+                r.append(t)
+    return r
+
+
 def text_run(paragraph, text: str):
     """paragraph.add_run(text), with the East Asian hint where the text needs it."""
     run = paragraph.add_run(text)

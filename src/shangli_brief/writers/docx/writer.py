@@ -2,6 +2,7 @@
 real heading styles, East Asian fonts on every style, tables that are tables, PAGE fields."""
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import zipfile
@@ -10,7 +11,11 @@ import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from ... import model
 from ...errors import InputError, Location
@@ -53,6 +58,22 @@ PROPERTY_SPEC = "shangli-brief spec"
 PROPERTY_FIGURES = "shangli-brief figures"
 
 
+_VAL, _SECT_PR = qn("w:val"), qn("w:sectPr")
+
+
+_styled: dict[str, object] = {}
+
+
+def _styled_document(theme: Theme):
+    """A new document with the theme's styles: made once per theme and process (half of writing
+    a brief's DOCX), then copied — the package and its XML — for each brief."""
+    if theme.key not in _styled:
+        document = new_document()
+        install_styles(document, theme, keep_existing=False)
+        _styled[theme.key] = document
+    return copy.deepcopy(_styled[theme.key])
+
+
 def _property(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -65,7 +86,7 @@ class DocxWriter(BlockVisitor):
         # A reference Word file (the office letterhead) gives styles, page setup, headers and
         # footers, as pandoc's --reference-doc does; its body is replaced by the brief.
         self.reference = theme.reference_docx
-        self.document = self._open_reference() if self.reference else new_document()
+        self.document = self._open_reference() if self.reference else _styled_document(theme)
         self.numberer = HeadingNumberer(theme)
         self._style_cache: dict = {}
         body = self.document.element.body
@@ -100,7 +121,8 @@ class DocxWriter(BlockVisitor):
         paragraph._p.get_or_add_pPr().style = self.style(theme_style).style_id
 
     def write(self, path: str) -> None:
-        install_styles(self.document, self.theme, keep_existing=bool(self.reference))
+        if self.reference:  # without one, _styled_document() has installed them
+            install_styles(self.document, self.theme, keep_existing=True)
         if not self.reference:
             self._page_setup()
         self._properties()
@@ -176,8 +198,7 @@ class DocxWriter(BlockVisitor):
                                                 PROPERTY_FIGURES: str(len(self.doc.figures))})
 
     def para(self, content, style: str, align=None):
-        p = self.document.add_paragraph()
-        self.apply(p, style)
+        p = self._new_paragraph(self.style(style).style_id)
         if isinstance(content, str):
             self._add_text(p, model.Run(content))
         else:
@@ -187,16 +208,32 @@ class DocxWriter(BlockVisitor):
             p.alignment = align
         return p
 
+    def _new_paragraph(self, style_id: str) -> Paragraph:
+        """document.add_paragraph() with its style set, built directly: python-docx finds each
+        new element's place by searching for every element that may follow it, which was most
+        of a brief's writing time. The same XML."""
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        pstyle = OxmlElement("w:pStyle")
+        pstyle.set(_VAL, style_id)
+        ppr.append(pstyle)
+        p.append(ppr)
+        body = self.document.element.body
+        if len(body) and body[-1].tag == _SECT_PR:
+            body[-1].addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, self.document._body)
+
     def _add_text(self, p, run: model.Run) -> None:
+        style_id = self.style("strong" if run.bold else "emphasis").style_id if run.bold or run.italic else None
         for i, line in enumerate(run.text.split("\n")):
             if i:
                 p.add_run().add_break(WD_BREAK.LINE)
-            r = p.add_run(line)
-            if run.bold or run.italic:
-                r._r.get_or_add_rPr().style = self.style("strong" if run.bold else "emphasis").style_id
-            ooxml.east_asian_hint(r._r, line)
+            r = ooxml.run_element(line, style_id)
+            p._p.append(r)
             if run.figure is not None:
-                ooxml.mark_figure(r, run.figure, self.doc.figures[run.figure])
+                ooxml.mark_figure(Run(r, p), run.figure, self.doc.figures[run.figure])
 
     # -- front and back matter ------------------------------------------------------------
     def visit_Masthead(self, block: model.Masthead) -> None:
