@@ -9,6 +9,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import DocIf
 
+from .deflate import subsets_compressed_ahead
 from ...theme import Theme
 from .linebreak import install as install_char_spacing
 
@@ -59,7 +60,8 @@ class BriefDocTemplate(BaseDocTemplate):
             def save(canvas):  # noqa: N805 - the canvas, inside the template's build
                 if contents is not None:
                     contents.draw_form(canvas)
-                super().save()
+                with subsets_compressed_ahead(canvas._doc):
+                    super().save()
 
         super().build(flowables, canvasmaker=_Canvas)
 
