@@ -221,8 +221,6 @@ class Server:
         self.running[pid] = (conn, time.perf_counter(), request.get("argv", []))
         self.selector.register(conn, selectors.EVENT_READ, pid)
         self.log(f"run {pid}: {json.dumps(request.get('argv'), ensure_ascii=False)} in {request.get('cwd')}")
-        if self.spare is None:
-            self._new_spare()  # for the next command, while this one runs
 
     def _new_spare(self) -> None:
         """Fork the process that will run the next command now, while nobody waits: it has its
@@ -272,6 +270,10 @@ class Server:
         with contextlib.suppress(OSError):
             data = os.read(self.done_r, 4096)
             self.finished.update(struct.unpack(f"{len(data) // 4}i", data[: len(data) // 4 * 4]))
+        # The next spare is forked once a command is over, not while one runs: forking the
+        # server takes a core for several milliseconds, which the command needs more.
+        if self.spare is None and not self.stopping and not (self.running.keys() - self.finished):
+            self._new_spare()
 
     def _inherited_fds(self, conn) -> list[int]:
         """The server's descriptors a command process closes (not `conn`, nor the done pipe)."""
@@ -322,6 +324,8 @@ class Server:
             entry = self.running.pop(pid, None)
             if entry is None:
                 continue
+            if self.spare is None and not self.stopping and not self.running:
+                self._new_spare()
             conn, start, __ = entry
             code = os.waitstatus_to_exitcode(status)
             code = 128 - code if code < 0 else code  # killed by a signal: as a shell reports it

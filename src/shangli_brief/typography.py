@@ -31,6 +31,7 @@ def compressible_pair(a: str, b: str) -> bool:
 # Characters that belong to a number: 28.4%, 1.25万人, 6亿余次, 2021—2025年.
 NUMERIC = set("0123456789.%+")
 UNIT_CHARS = set("万亿千百十元个家条件种项名人次户吨米平方公里年月日号期余多大类场倍亩岁％‰")
+_UNITS_OR_DASHES = UNIT_CHARS | DASHES
 
 
 # Invisible characters that come with pasted text and mean nothing in print: zero-width space,
@@ -54,7 +55,7 @@ def no_break_before(text: str) -> list[bool]:
         prev, ch = text[i - 1], text[i]
         if prev.isascii() and prev.isalnum() or prev in NUMERIC:
             in_number = in_number or prev.isdigit()
-        elif not (in_number and prev in UNIT_CHARS | DASHES):
+        elif not (in_number and prev in _UNITS_OR_DASHES):
             in_number = False
         keep = (
             ch in CLOSING

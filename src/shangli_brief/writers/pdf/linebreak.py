@@ -10,8 +10,8 @@ from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
-from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines, _handleBulletWidth, cjkU,
-                                          imgNormV, imgVRange)
+from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines, _handleBulletWidth, imgNormV,
+                                          imgVRange)
 
 from ...typography import CLOSING, FULL_WIDTH_SPACE, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
 
@@ -43,39 +43,37 @@ def _is_cjk(ch: str) -> bool:
     return len(ch) == 1 and ord(ch) >= 0x2E80
 
 
-def _drop_split_spaces(glyphs: list) -> list:
-    """ReportLab joins the lines of a paragraph split across pages with a space, as for Latin
-    text; between Chinese characters such a space is never wanted."""
-    out = []
-    for i, g in enumerate(glyphs):
-        if str(g) == " ":
-            before = str(out[-1]) if out else ""
-            after = str(glyphs[i + 1]) if i + 1 < len(glyphs) else ""
-            if _is_cjk(before) or _is_cjk(after) or not before or not after:
-                continue
-        out.append(g)
-    return out
-
-
 _widths: dict[tuple[str, str, float], float] = {}
 
 
-def _glyphs(text: str, frag) -> list:
-    """cjkU(ch, frag) for each character: the same glyphs, with each character's width in a font
-    and size measured once per process rather than once per occurrence."""
-    if hasattr(frag, "cbDefn"):
-        return [cjkU(ch, frag, "utf8") for ch in text]
-    font, size = frag.fontName, frag.fontSize
-    out = []
-    for ch in text:
-        glyph = str.__new__(cjkU, ch)
-        glyph._frag = frag
-        width = _widths.get((ch, font, size))
-        if width is None:
-            width = _widths[(ch, font, size)] = stringWidth(ch, font, size)
-        glyph._width = width
-        out.append(glyph)
-    return out
+def _read_glyphs(frags) -> tuple[list, list, list]:
+    """Each character of the paragraph with its frag and width (cjkU's width: a callback's own,
+    else the character's in its font and size, measured once per process)."""
+    chars, owners, widths = [], [], []
+    for frag in frags:
+        cb = getattr(frag, "cbDefn", None)
+        if getattr(cb, "name", None) == CHAR_SPACE_CALLBACK:
+            continue  # a paragraph split across pages is re-wrapped from lines we justified
+        text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+        if not text:  # an empty frag carries a line break or a callback
+            chars.append("")
+            owners.append(frag)
+            widths.append(getattr(cb, "width", 0) if hasattr(frag, "cbDefn") else
+                          stringWidth("", frag.fontName, frag.fontSize))
+            continue
+        text = text.replace(IDEOGRAPHIC_SPACE, FULL_WIDTH_SPACE)
+        chars.extend(text)
+        owners.extend([frag] * len(text))
+        if hasattr(frag, "cbDefn"):
+            widths.extend([getattr(cb, "width", 0)] * len(text))
+            continue
+        font, size = frag.fontName, frag.fontSize
+        for ch in text:
+            width = _widths.get((ch, font, size))
+            if width is None:
+                width = _widths[(ch, font, size)] = stringWidth(ch, font, size)
+            widths.append(width)
+    return chars, owners, widths
 
 
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
@@ -86,36 +84,33 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     Punctuation is compressed as a print shop does (clreq 3.1.6, JIS X 4051): two adjacent
     full-width marks take 1.5 em, not 2; a line that is a little too long takes the blank halves
     of its punctuation (追い込み) before its last character moves down; a last line of a single
-    character pulls one down from the line above. Justification spreads what is left."""
-    glyphs = []
-    for frag in frags:
-        if getattr(getattr(frag, "cbDefn", None), "name", None) == CHAR_SPACE_CALLBACK:
-            continue  # a paragraph split across pages is re-wrapped from lines we justified
+    character pulls one down from the line above. Justification spreads what is left.
 
-        text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
-        if text:
-            text = text.replace(IDEOGRAPHIC_SPACE, FULL_WIDTH_SPACE)
-            glyphs.extend(_glyphs(text, frag))
-        else:  # an empty frag carries a line break or a callback
-            glyphs.append(cjkU(text, frag, "utf8"))
-    glyphs = _drop_split_spaces(glyphs)
-    text = "".join([g if len(g) == 1 else "\x00" for g in glyphs])
+    The glyphs are kept as three lists (character, frag, width) rather than one object each:
+    the same lines as ReportLab's cjkU glyphs give, at a fraction of the cost."""
+    chars, owners, raw_widths = _read_glyphs(frags)
+    if " " in chars:
+        kept = list(_kept_indices(chars))
+        chars = [chars[i] for i in kept]
+        owners = [owners[i] for i in kept]
+        raw_widths = [raw_widths[i] for i in kept]
+    text = "".join([ch or "\x00" for ch in chars])
     keep = no_break_before(text)
 
     max_width = max_widths[0]
     # Widths once (a relative width resolves against the first line's width, as before); the
     # glyphs of a line are then summed as they are added: breaking is linear in the text.
-    widths = [g.width.normalizedValue(max_width) if hasattr(g.width, "normalizedValue") else g.width
-              for g in glyphs]
+    widths = [w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w for w in raw_widths]
+    count = len(chars)
     # Compression: a pair's first mark gives up half its width; any full-width mark with a blank
     # half may give up what is left of it when a line needs room.
-    tight = [0.0] * len(glyphs)
-    spare = [0.0] * len(glyphs)
+    tight = [0.0] * count
+    spare = [0.0] * count
     for k, ch in enumerate(text):
         if ch in LEFT_INK or ch in RIGHT_INK:
             # a third of an em at most inside a line: more, and a comma reads as a Latin one
             spare[k] = widths[k] / 3
-    for k in range(len(text) - 1):
+    for k in range(count - 1):
         if compressible_pair(text[k], text[k + 1]):
             cut = widths[k] / 2
             tight[k] = cut
@@ -126,20 +121,21 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     spare_upto = [0.0]
     for value in spare:
         spare_upto.append(spare_upto[-1] + value)
+    line_breaks = {i for i, f in enumerate(owners) if hasattr(f, "lineBreak")}
 
     breaks = []  # (start, end, forced)
     start = 0
     used = 0.0
     i = 0
-    while i < len(glyphs):
+    while i < count:
         used += widths[i]
-        forced = hasattr(glyphs[i].frag, "lineBreak")
+        forced = i in line_breaks
         # the grid lets a line's glyphs be set `squeeze` narrower: that much more fits
         room = max_width + squeeze * used + _FUZZ
         if forced:
             end = i + 1
         elif used > room and i > start and used - min(
-                spare_upto[i + 1] - spare_upto[start], glyphs[i].frag.fontSize) > room:
+                spare_upto[i + 1] - spare_upto[start], owners[i].fontSize) > room:
             # compressing the line's punctuation may make room for one more character, no more
             end = i  # glyph i does not fit even with the line's punctuation compressed
             while end > start + 1 and keep[end]:
@@ -153,16 +149,29 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
         max_width = max_widths[min(len(breaks), len(max_widths) - 1)]
         start = i = end
         used = 0.0
-    if start < len(glyphs):
-        breaks.append((start, len(glyphs), None))  # None: the paragraph's last line
+    if start < count:
+        breaks.append((start, count, None))  # None: the paragraph's last line
     _no_runt(breaks, text, keep)
 
     lines = []
     for n, (first, stop, forced) in enumerate(breaks):
         width = max_widths[min(n, len(max_widths) - 1)]
-        lines.append(_make_line(glyphs, widths, tight, spare, first, stop, width, forced,
+        lines.append(_make_line(chars, owners, widths, tight, spare, first, stop, width, forced,
                                 justify and forced is False, squeeze, calc_bounds))
     return ParaLines(kind=1, lines=lines)
+
+
+def _kept_indices(chars: list):
+    """The indices _drop_split_spaces keeps."""
+    kept_last = ""
+    last = len(chars) - 1
+    for i, ch in enumerate(chars):
+        if ch == " ":
+            after = chars[i + 1] if i < last else ""
+            if _is_cjk(kept_last) or _is_cjk(after) or not kept_last or not after:
+                continue
+        kept_last = ch
+        yield i
 
 
 def _no_runt(breaks: list, text: str, keep: list) -> None:
@@ -182,7 +191,7 @@ def _no_runt(breaks: list, text: str, keep: list) -> None:
     breaks[-1] = (cut, stop, forced)
 
 
-def _make_line(glyphs, widths, tight, spare, first, stop, max_width, forced, spread, squeeze,
+def _make_line(chars, owners, widths, tight, spare, first, stop, max_width, forced, spread, squeeze,
                calc_bounds):
     """One line: compressed where it must be, then justified by a character spacing (Tc) set at
     its start; a compressed mark gets its own spacing, less its cut, so the next glyph moves in."""
@@ -200,56 +209,64 @@ def _make_line(glyphs, widths, tight, spare, first, stop, max_width, forced, spr
     count = stop - first
     spacing = extra / (count - 1) if count > 1 and (spread or extra < -_FUZZ) else 0.0
     if abs(spacing) <= _FUZZ and not cuts:
-        return _para_line(glyphs[first:stop], max_width, line_width, extra, bool(forced), calc_bounds)
-    units = [_marker(glyphs[first], spacing)]
-    for k in range(first, stop):
-        if k in cuts:
-            units += [_marker(glyphs[k], spacing - cuts[k]), glyphs[k], _marker(glyphs[k], spacing)]
-        else:
-            units.append(glyphs[k])
-    units.append(_marker(glyphs[stop - 1], 0.0))
-    return _para_line(units, max_width, line_width, 0.0 if spacing else extra, bool(forced), calc_bounds)
+        return _para_line(chars[first:stop], owners[first:stop], max_width, line_width, extra, bool(forced),
+                          calc_bounds)
+    # zero-width units that set the character spacing from there on
+    unit_chars = [""]
+    unit_frags = [_char_space(owners[first], spacing)]
+    done = first
+    for k in sorted(cuts):
+        unit_chars += chars[done:k]
+        unit_frags += owners[done:k]
+        unit_chars += ["", chars[k], ""]
+        unit_frags += [_char_space(owners[k], spacing - cuts[k]), owners[k], _char_space(owners[k], spacing)]
+        done = k + 1
+    unit_chars += chars[done:stop]
+    unit_frags += owners[done:stop]
+    unit_chars.append("")
+    unit_frags.append(_char_space(owners[stop - 1], 0.0))
+    return _para_line(unit_chars, unit_frags, max_width, line_width, 0.0 if spacing else extra, bool(forced),
+                      calc_bounds)
 
 
-def _para_line(units, max_width, width_used, extra_space, line_break, calc_bounds):
-    """ReportLab's makeCJKParaLine, the same line from the same units, in a fraction of the time:
-    a line's glyphs mostly share one frag object, which is the same frag as itself without
-    sameFrag()'s attribute comparison, and has the same ascent and descent."""
+def _para_line(chars, frags, max_width, width_used, extra_space, line_break, calc_bounds):
+    """ReportLab's makeCJKParaLine, the same line from the same units (a character and its frag
+    each), in a fraction of the time. It is walked by runs of one frag object: a run has one
+    ascent and descent, and a frag is the same frag as itself without sameFrag()'s attribute
+    comparison, unless it carries a callback or a line break (then each unit is a word)."""
     words = []
-    group_frag, group = None, []
+    group_frag, group_start = None, 0
     size = ascent_max = descent_min = 0
-    last = None
-    for u in units:
-        f = u._frag
-        if f is not last:
-            if calc_bounds and getattr(getattr(f, "cbDefn", None), "width", 0):
-                descent, ascent = imgVRange(imgNormV(f.cbDefn.height, f.fontSize), f.cbDefn.valign, f.fontSize)
-            else:
-                ascent, descent = getAscentDescent(f.fontName, f.fontSize)
-            size = max(size, f.fontSize)
-            ascent_max = max(ascent_max, ascent)
-            descent_min = min(descent_min, descent)
-            last = f
-        plain = f is group_frag and "cbDefn" not in f.__dict__ and "lineBreak" not in f.__dict__
-        if not plain and (group_frag is None or not sameFrag(group_frag, f)):
-            if group_frag is not None:
-                word = group_frag.clone()
-                word.text = "".join(group)
-                words.append(word)
-            group_frag, group = f, []
-        group.append(u)
-    if group:
+    count = len(frags)
+    n = 0
+    while n < count:
+        f = frags[n]
+        end = n + 1
+        while end < count and frags[end] is f:
+            end += 1
+        if calc_bounds and getattr(getattr(f, "cbDefn", None), "width", 0):
+            descent, ascent = imgVRange(imgNormV(f.cbDefn.height, f.fontSize), f.cbDefn.valign, f.fontSize)
+        else:
+            ascent, descent = getAscentDescent(f.fontName, f.fontSize)
+        size = max(size, f.fontSize)
+        ascent_max = max(ascent_max, ascent)
+        descent_min = min(descent_min, descent)
+        plain = "cbDefn" not in f.__dict__ and "lineBreak" not in f.__dict__
+        for unit in (range(n, n + 1) if plain else range(n, end)):  # a plain run decides once
+            if not (plain and f is group_frag) and (group_frag is None or not sameFrag(group_frag, f)):
+                if group_frag is not None:
+                    word = group_frag.clone()
+                    word.text = "".join(chars[group_start:unit])
+                    words.append(word)
+                group_frag, group_start = f, unit
+        n = end
+    if group_frag is not None:
         word = group_frag.clone()
-        word.text = "".join(group)
+        word.text = "".join(chars[group_start:])
         words.append(word)
     return FragLine(kind=1, extraSpace=extra_space, wordCount=1, words=words, fontSize=size,
                     ascent=ascent_max, descent=descent_min, maxWidth=max_width, currentWidth=width_used,
                     lineBreak=line_break)
-
-
-def _marker(glyph, value: float):
-    """A zero-width unit that sets the character spacing from here on."""
-    return cjkU("", _char_space(glyph.frag, value), "utf8")
 
 
 class ChineseParagraph(Paragraph):
