@@ -84,11 +84,18 @@ def _write_pdf_in_context(value):
     os.umask(umask)
     os.chdir(cwd)
     i18n.forget_language()
+    if job[0] == "spec":  # the brief itself, to resolve here (see build.build)
+        from .build import Workspace
+        __, spec, template_dirs, allow, options = job
+        workspace = Workspace(template_dirs, allow)
+        job = (workspace.document(spec), workspace.theme(spec), options)
     return write_pdf(job)
 
 
 class _Contextual:
     """A spare Child sent the command's context with its value."""
+
+    resolves_itself = True
 
     def __init__(self, child: "Child"):
         self._child = child
