@@ -1,13 +1,16 @@
-"""The PDF's font subsets compressed side by side, on the other core.
+"""The PDF's font subsets made and compressed on the other core, ahead of the save.
 
 ReportLab makes and compresses each embedded font subset one after the other while it writes
-the file: for a Chinese brief, four or five subsets of 100-200 KB are a fifth of the PDF's time.
-zlib lets other threads run while it compresses, so just before saving, the subsets are made
-(the same call ReportLab then makes, answered from memory) and compressed on threads; the
-writer finds each result when it comes to that stream. The bytes are zlib.compress's own, as
-before; anything not prepared this way is compressed as ReportLab always does."""
+the file: for a Chinese brief, four or five subsets of 100-200 KB are a fifth of the PDF's
+time. Two things let that work move: zlib lets other threads run while it compresses, and a
+font's subsets are final once the next one has begun (ReportLab fills them in order, 256
+characters each). So at the end of each page, the subsets completed so far go to a worker
+thread; at the save, the rest are compressed on threads too, and ReportLab's own calls find the
+results. The bytes are zlib.compress's and makeSubset's own, as before; whatever was not
+prepared this way is made as ReportLab always does."""
 from __future__ import annotations
 
+import queue
 import threading
 import zlib
 from contextlib import contextmanager
@@ -17,20 +20,84 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 WORTH_A_THREAD = 32 * 1024  # smaller streams compress in less time than a thread takes to start
 
-_ready: dict[bytes, list] = {}  # subset bytes -> [compressed bytes or None, thread]
+_ready: dict[bytes, list] = {}  # subset bytes -> [compressed bytes or None, thread or None]
 _compress = pdfdoc.PDFStreamFilterZCompress.encode
 
 
 def _encode(self, text):
     job = _ready.get(text) if isinstance(text, bytes) else None
     if job is not None:
-        job[1].join()
+        if job[1] is not None:
+            job[1].join()
         if job[0] is not None:
             return job[0]
     return _compress(self, text)
 
 
 pdfdoc.PDFStreamFilterZCompress.encode = _encode
+
+
+class _Ahead:
+    """One document's worker: makes and compresses completed subsets, one at a time (a font's
+    file reader is not to be shared by two threads)."""
+
+    def __init__(self):
+        self.made: dict[tuple[int, tuple], bytes] = {}
+        self.queued: set[tuple[int, tuple]] = set()
+        self.jobs: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            face, subset = job
+            try:
+                data = type(face).makeSubset(face, list(subset))
+                self.made[(id(face), subset)] = data
+                if len(data) >= WORTH_A_THREAD and data not in _ready:
+                    _ready[data] = [zlib.compress(data), None]
+            except Exception:  # noqa: BLE001 - ReportLab makes it again at the save
+                pass
+
+    def queue_completed(self, doc) -> None:
+        for font in _fonts_of(doc):
+            for subset in font.state[doc].subsets[:-1]:  # all but the last are final
+                key = (id(font.face), tuple(subset))
+                if key not in self.queued:
+                    self.queued.add(key)
+                    self.jobs.put((font.face, key[1]))
+
+    def finish(self) -> dict[tuple[int, tuple], bytes]:
+        self.jobs.put(None)
+        self.thread.join()
+        return self.made
+
+
+_workers: dict[int, _Ahead] = {}
+
+
+def _fonts_of(doc):
+    return [font for font in list(pdfmetrics._fonts.values())
+            if isinstance(font, TTFont) and doc in font.state]
+
+
+def page_done(doc) -> None:
+    """At the end of each page: hand the subsets completed so far to the document's worker."""
+    if getattr(doc, "compression", False):
+        worker = _workers.get(id(doc))
+        if worker is None:
+            worker = _workers[id(doc)] = _Ahead()
+        worker.queue_completed(doc)
+
+
+def forget(doc) -> None:
+    """The document failed before its save: its worker is stopped."""
+    worker = _workers.pop(id(doc), None)
+    if worker is not None:
+        worker.finish()
 
 
 def _run(job: list, data: bytes) -> None:
@@ -43,19 +110,18 @@ def _run(job: list, data: bytes) -> None:
 @contextmanager
 def subsets_compressed_ahead(doc):
     """Around canvas.save(): `doc` is the canvas's PDF document."""
+    worker = _workers.pop(id(doc), None)
+    made = worker.finish() if worker is not None else {}
     patched = []
     try:
         if getattr(doc, "compression", False):
-            for font in list(pdfmetrics._fonts.values()):
-                if not isinstance(font, TTFont) or doc not in font.state:
-                    continue
+            for font in _fonts_of(doc):
                 face = font.face
                 if "makeSubset" not in face.__dict__:
-                    made: dict[tuple, bytes] = {}
                     original = face.makeSubset
 
-                    def make(subset, made=made, original=original):
-                        key = tuple(subset)
+                    def make(subset, face=face, original=original):
+                        key = (id(face), tuple(subset))
                         if key not in made:
                             made[key] = original(subset)
                         return made[key]
@@ -71,7 +137,8 @@ def subsets_compressed_ahead(doc):
         yield
     finally:
         for job in _ready.values():
-            job[1].join()
+            if job[1] is not None:
+                job[1].join()
         _ready.clear()
         for face in patched:
             del face.makeSubset

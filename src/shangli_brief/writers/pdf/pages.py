@@ -9,7 +9,8 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import DocIf
 
-from .deflate import subsets_compressed_ahead
+from .deflate import forget as forget_subsets
+from .deflate import page_done, subsets_compressed_ahead
 from ...theme import Theme
 from .linebreak import install as install_char_spacing
 
@@ -35,6 +36,9 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def beforePage(self):
         self.page_has_content = False  # a blank page (duplex printing) gets no page number
+
+    def afterPage(self):
+        page_done(self.canv._doc)  # completed font subsets are compressed meanwhile (deflate.py)
 
     def afterFlowable(self, flowable):
         if not isinstance(flowable, (DocIf, CondPageBreak, PageBreak, ActionFlowable)):  # not content
@@ -63,7 +67,11 @@ class BriefDocTemplate(BaseDocTemplate):
                 with subsets_compressed_ahead(canvas._doc):
                     super().save()
 
-        super().build(flowables, canvasmaker=_Canvas)
+        try:
+            super().build(flowables, canvasmaker=_Canvas)
+        finally:
+            if getattr(self, "canv", None) is not None:
+                forget_subsets(self.canv._doc)
 
 
 class Contents(Flowable):
