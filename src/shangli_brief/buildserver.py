@@ -62,8 +62,6 @@ class Server:
         self.selector = selectors.DefaultSelector()
         self.stopping = False
         self.spare: tuple[int, socket.socket] | None = None  # a fork waiting for the next command
-        self.spare_ready = False
-        self.spare_failures = 0  # spares that ended without a command, in a row
         self.finished: set[int] = set()  # commands that reported their status themselves
         self.served = 0
         self.since = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -116,8 +114,6 @@ class Server:
                     self._reap()
                 elif selected.data == "done":
                     self._read_done()
-                elif selected.data == "spare":
-                    self._spare_says()
                 else:
                     self._client_readable(selected.fileobj, selected.data)
                 last = time.monotonic()
@@ -241,11 +237,8 @@ class Server:
             try:
                 ours.close()
                 _become_command_process(self._inherited_fds(None))
-                from . import forked, warm
+                from . import forked
                 forked.prepare_spare()
-                warm.rehearse("docx")
-                forked.wait_spare()
-                theirs.sendall(b"R")  # ready: rehearsed, with its PDF process rehearsed too
                 request, fds = _read_request(theirs, 4)  # blocks until a command comes
                 theirs.close()
                 conn = fds.pop()
@@ -256,32 +249,12 @@ class Server:
                 os._exit(70)
         theirs.close()
         self.spare = (pid, ours)
-        self.spare_ready = False
-        self.spare_since = time.perf_counter()
-        self.selector.register(ours, selectors.EVENT_READ, "spare")
-
-    def _spare_says(self) -> None:
-        try:
-            said = self.spare[1].recv(16) if self.spare is not None else b""
-        except OSError:
-            said = b""
-        if said:
-            self.spare_ready = True
-            self.spare_failures = 0
-            self.log(f"spare {self.spare[0]} ready in {time.perf_counter() - self.spare_since:.2f} s")
-        elif self.spare is not None:  # it ended: reaped, and replaced, in _reap
-            with contextlib.suppress(KeyError, ValueError):
-                self.selector.unregister(self.spare[1])
 
     def _hand_to_spare(self, request: dict, fds: list[int], conn) -> int | None:
-        """The spare takes the command once it is ready; before that (a command right after
-        another), a fork of the server does."""
-        if self.spare is None or not self.spare_ready:
+        if self.spare is None:
             return None
         pid, channel = self.spare
         self.spare = None
-        with contextlib.suppress(KeyError, ValueError):
-            self.selector.unregister(channel)
         try:
             send_message(channel, request, fds=(*fds, conn.fileno()))
         except OSError as e:
@@ -342,13 +315,10 @@ class Server:
             if pid == 0:
                 return
             if self.spare is not None and pid == self.spare[0]:
-                with contextlib.suppress(KeyError, ValueError):
-                    self.selector.unregister(self.spare[1])
                 self.spare[1].close()
                 self.spare = None
-                self.spare_failures += 1
-                self.log(f"the spare {pid} ended (status {status})")
-                if not self.stopping and self.spare_failures < 3:  # else commands fork the server
+                self.log(f"the spare {pid} ended (status {status}); a new one is made")
+                if not self.stopping:
                     self._new_spare()
                 continue
             entry = self.running.pop(pid, None)

@@ -53,16 +53,8 @@ _spare: "Child | None" = None
 
 
 def prepare_spare() -> None:
-    """Fork the PDF process of a build server's spare; it rehearses a PDF while nobody waits
-    (warm.rehearse), and the spare is ready when it has (wait_spare)."""
     global _spare
-    from . import warm
-    _spare = Child(lambda: warm.rehearse("pdf"), _write_pdf_in_context, ready=True)
-
-
-def wait_spare() -> None:
-    if _spare is not None:
-        _spare.wait_ready()
+    _spare = Child(lambda: None, _write_pdf_in_context)
 
 
 def take_spare() -> "Child | None":
@@ -137,12 +129,10 @@ class Child:
     it later, and hands back the result. A BriefError raised there is raised here again, with its
     location; anything else becomes a BuildError rather than a lost traceback."""
 
-    def __init__(self, prepare, finish, ready: bool = False):
+    def __init__(self, prepare, finish):
         self.done = False  # a result was taken or the child was ended
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
-        # ready: the child says when prepare() is over (see wait_ready)
-        self._ready_r, ready_w = os.pipe() if ready else (None, None)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(self._to_child)
@@ -150,10 +140,6 @@ class Child:
             try:
                 die_with_parent()
                 prepare()
-                if ready_w is not None:
-                    os.close(self._ready_r)
-                    os.write(ready_w, b"r")
-                    os.close(ready_w)
                 with os.fdopen(to_child, "rb") as pipe:
                     value = pickle.load(pipe)
                 payload = ("ok", finish(value))
@@ -168,15 +154,6 @@ class Child:
                 os._exit(0)
         os.close(to_child)
         os.close(from_child)
-        if ready_w is not None:
-            os.close(ready_w)
-
-    def wait_ready(self) -> None:
-        """Until prepare() is over in the child (or it has ended)."""
-        if self._ready_r is not None:
-            os.read(self._ready_r, 1)
-            os.close(self._ready_r)
-            self._ready_r = None
 
     def send(self, value) -> None:
         with os.fdopen(self._to_child, "wb") as pipe:

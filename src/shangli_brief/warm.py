@@ -39,19 +39,3 @@ def load_builtins() -> None:
     env = make_environment(None)
     for name in env.list_templates():  # by both names: sections/x.md.j2 and builtin/sections/…
         env.get_template(name)
-
-
-def rehearse(fmt: str) -> None:
-    """Build the warm-up briefs in one format, in memory, in a process about to take a command:
-    the memory a build touches is then this process's own already (a fork shares its parent's
-    pages until it writes to them, and each first write costs a copy)."""
-    from .briefspec import load_spec
-    from .build import Workspace
-    from .writers import WriteOptions, writer_for
-    workspace = Workspace()
-    try:
-        for spec_path in warm_up_specs():
-            spec = load_spec(spec_path)
-            writer_for(fmt)(workspace.document(spec), workspace.theme(spec), io.BytesIO(), WriteOptions())
-    except Exception:  # noqa: BLE001 - only a rehearsal: the command itself reports any problem
-        pass
