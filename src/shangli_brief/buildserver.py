@@ -402,6 +402,12 @@ def run_command(request: dict, fds: list[int], conn: int, done_w: int) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):
             stream.flush()
+    # Let go of the client's terminal or pipes before saying we are done: ending a process this
+    # size takes a while, and whoever reads the client's output waits until every copy is shut.
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
     with contextlib.suppress(OSError):
         os.write(done_w, struct.pack("i", os.getpid()))
         os.write(conn, struct.pack("!i", status))  # 4 bytes into an empty socket buffer
