@@ -32,8 +32,29 @@ def _set_char_space(canvas, kind, label) -> None:
     canvas._curr_tx_info["tx"].setCharSpace(float(label))
 
 
+def _clone(frag):
+    """frag.clone(), without the keyword-argument round trip (the same attributes, in order)."""
+    cls = frag.__class__
+    if cls.__init__ is not ABag.__init__:
+        return frag.clone()
+    copy = object.__new__(cls)
+    copy.__dict__.update(frag.__dict__)
+    return copy
+
+
+_bounds: dict[tuple[str, float], tuple[float, float]] = {}
+
+
+def _ascent_descent(font_name: str, size: float) -> tuple[float, float]:
+    """getAscentDescent, once per registered font and size (font names are never reused)."""
+    found = _bounds.get((font_name, size))
+    if found is None:
+        found = _bounds[(font_name, size)] = getAscentDescent(font_name, size)
+    return found
+
+
 def _char_space(frag, value: float):
-    marker = frag.clone()
+    marker = _clone(frag)
     marker.text = ""
     marker.cbDefn = ABag(kind="charspace", name=CHAR_SPACE_CALLBACK, label=f"{value:.4f}")
     return marker
@@ -247,7 +268,7 @@ def _para_line(chars, frags, max_width, width_used, extra_space, line_break, cal
         if calc_bounds and getattr(getattr(f, "cbDefn", None), "width", 0):
             descent, ascent = imgVRange(imgNormV(f.cbDefn.height, f.fontSize), f.cbDefn.valign, f.fontSize)
         else:
-            ascent, descent = getAscentDescent(f.fontName, f.fontSize)
+            ascent, descent = _ascent_descent(f.fontName, f.fontSize)
         size = max(size, f.fontSize)
         ascent_max = max(ascent_max, ascent)
         descent_min = min(descent_min, descent)
@@ -255,13 +276,13 @@ def _para_line(chars, frags, max_width, width_used, extra_space, line_break, cal
         for unit in (range(n, n + 1) if plain else range(n, end)):  # a plain run decides once
             if not (plain and f is group_frag) and (group_frag is None or not sameFrag(group_frag, f)):
                 if group_frag is not None:
-                    word = group_frag.clone()
+                    word = _clone(group_frag)
                     word.text = "".join(chars[group_start:unit])
                     words.append(word)
                 group_frag, group_start = f, unit
         n = end
     if group_frag is not None:
-        word = group_frag.clone()
+        word = _clone(group_frag)
         word.text = "".join(chars[group_start:])
         words.append(word)
     return FragLine(kind=1, extraSpace=extra_space, wordCount=1, words=words, fontSize=size,
