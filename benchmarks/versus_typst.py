@@ -196,10 +196,10 @@ def main() -> None:
 
     for label, env in (("served", served), ("fresh processes", fresh)):
         bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
-        m, lo, hi = median_of(lambda: (time.sleep(PAUSE), run(bulletin, env=env))[1], 5)
+        m, lo, hi = median_of(lambda cmd=bulletin, env=env: (time.sleep(PAUSE), run(cmd, env=env))[1], 5)
         print(f"fireworks bulletin (DOCX + PDF), {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
         batch = [str(EXE), "build", "--out", str(tmp / "batch")]
-        m, lo, hi = median_of(lambda: (time.sleep(PAUSE), run(batch, env=env))[1], 3)
+        m, lo, hi = median_of(lambda cmd=batch, env=env: (time.sleep(PAUSE), run(cmd, env=env))[1], 3)
         print(f"batch of the five samples, {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
     cache = tmp / "cold-cache"
     if "--cold" in sys.argv:

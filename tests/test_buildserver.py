@@ -204,3 +204,22 @@ def test_status_stop_and_idle_exit(server):
     assert run_cli("server", env=server).stdout.startswith("no build server running")
     started(server)
     assert run_cli("server", "stop", env=server).stdout.strip() == "1 build server(s) stopped"
+
+
+def test_check_verify_and_two_commands_at_once(server, built, tmp_path):
+    """check and verify answer as in a fresh process; a second command arriving while the first
+    runs (no spare ready: a fork of the server takes it) builds the same files."""
+    log = started(server)
+    local = {**server, "SHANGLI_BRIEF_SERVER": "0"}
+    for args in (["check"], ["verify", built / "overview.docx"], ["verify", ROOT / "README.md"]):
+        served_run, fresh_run = run_cli(*args, env=server), run_cli(*args, env=local)
+        assert (served_run.returncode, served_run.stdout, served_run.stderr) == \
+            (fresh_run.returncode, fresh_run.stdout, fresh_run.stderr), args
+    procs = [subprocess.Popen([str(EXE), "build", "briefs/overview.yaml", "briefs/investment.yaml", "--out",
+                               str(tmp_path / f"out{i}")], cwd=ROOT, env={**os.environ, **server},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    for i in range(2):
+        for name in ("overview.pdf", "overview.docx", "investment.pdf", "investment.docx"):
+            assert (tmp_path / f"out{i}" / name).read_bytes() == (built / name).read_bytes(), (i, name)
+    assert len(served(log)) == 5  # check, two verifies and the two builds
