@@ -223,3 +223,19 @@ def test_check_verify_and_two_commands_at_once(server, built, tmp_path):
         for name in ("overview.pdf", "overview.docx", "investment.pdf", "investment.docx"):
             assert (tmp_path / f"out{i}" / name).read_bytes() == (built / name).read_bytes(), (i, name)
     assert len(served(log)) == 5  # check, two verifies and the two builds
+
+
+def test_the_key_stays_while_builds_fill_the_cache(tmp_path, monkeypatch):
+    """Builds write compiled templates and parsed faces into the cache folder: the same server
+    serves on. Only a converted font (the cache's fonts/ folder) makes a new one."""
+    from shangli_brief import launch
+    monkeypatch.setenv("SHANGLI_BRIEF_CACHE", str(tmp_path))
+    (tmp_path / "fonts").mkdir()
+    before = launch.server_key()
+    for folder in ("templates-0.1.0", "reportlab-faces"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "entry").write_text("x")
+    (tmp_path / "font-scan.json").write_text("{}")
+    assert launch.server_key() == before
+    (tmp_path / "fonts" / "FandolFang-0-abc.ttf").write_text("x")
+    assert launch.server_key() != before

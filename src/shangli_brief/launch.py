@@ -93,9 +93,11 @@ def _font_folders() -> list[tuple]:
     roots += [os.path.join(data_home, "fonts"), os.path.join(home, ".fonts")]
     roots += [os.path.join(d, "fonts") for d in data_dirs if d]
     roots += [os.path.join(home, "Library", "Fonts"), "/Library/Fonts", "/System/Library/Fonts"]
-    roots.append(os.environ.get("SHANGLI_BRIEF_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "shangli-brief"))
-    roots.append(os.path.join(home, "Library", "Caches", "shangli-brief"))
+    # our converted fonts only: the rest of the cache folder (compiled templates, parsed faces)
+    # changes as builds run, and must not make a new server each time
+    roots.append(os.path.join(os.environ.get("SHANGLI_BRIEF_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "shangli-brief"), "fonts"))
+    roots.append(os.path.join(home, "Library", "Caches", "shangli-brief", "fonts"))
     out, budget = [], 2000
     for root in roots:
         for dirpath, dirnames, __ in os.walk(root):
@@ -252,8 +254,17 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
 
 
 def start_server(folder: str, key: str) -> None:
-    """Start the server for next time, detached (its own session, no terminal, no output here)."""
+    """Start the server for next time, detached (its own session, no terminal, no output here).
+    Not while one of this key is starting, nor for a minute after one failed to start (its lock
+    file stays; a server that stops cleanly removes it): a server that cannot start is not
+    started again on every command."""
     import subprocess
+    import time
+    try:
+        if time.time() - os.stat(os.path.join(folder, key + ".lock")).st_mtime < 60:
+            return
+    except OSError:
+        pass
     try:
         subprocess.Popen([sys.executable, "-m", "shangli_brief.buildserver", folder, key],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
