@@ -63,6 +63,7 @@ class Server:
         self.stopping = False
         self.spare: tuple[int, socket.socket] | None = None  # a fork waiting for the next command
         self.finished: set[int] = set()  # commands that reported their status themselves
+        self.spare_failures = 0  # spares that ended before taking a command
         self.served = 0
         self.since = time.strftime("%Y-%m-%d %H:%M:%S")
         log = os.path.join(folder, key + ".log")
@@ -149,13 +150,16 @@ class Server:
 
     def _stop_others(self) -> None:
         """Servers of other keys were made from older code, fonts or settings: asked to stop
-        (they finish the commands they are running). The files of stopped ones are removed."""
+        (they finish the commands they are running). The files of servers stopped more than a
+        day ago are removed (a recent one's log stays, to be read)."""
         for name in os.listdir(self.folder):
             stem, ext = os.path.splitext(name)
-            if ext in (".log", ".lock") and stem != self.key \
-                    and not os.path.exists(os.path.join(self.folder, stem + ".sock")):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(self.folder, name))
+            path = os.path.join(self.folder, name)
+            with contextlib.suppress(OSError):
+                if ext in (".log", ".lock") and stem != self.key \
+                        and not os.path.exists(os.path.join(self.folder, stem + ".sock")) \
+                        and time.time() - os.stat(path).st_mtime > 24 * 3600:
+                    os.unlink(path)
             if not name.endswith(".sock") or name == self.key + ".sock":
                 continue
             other = os.path.join(self.folder, name)
@@ -253,6 +257,7 @@ class Server:
     def _hand_to_spare(self, request: dict, fds: list[int], conn) -> int | None:
         if self.spare is None:
             return None
+        self.spare_failures = 0
         pid, channel = self.spare
         self.spare = None
         try:
@@ -317,8 +322,9 @@ class Server:
             if self.spare is not None and pid == self.spare[0]:
                 self.spare[1].close()
                 self.spare = None
-                self.log(f"the spare {pid} ended (status {status}); a new one is made")
-                if not self.stopping:
+                self.spare_failures += 1
+                self.log(f"the spare {pid} ended without a command (status {status})")
+                if not self.stopping and self.spare_failures < 3:  # else a fork per command
                     self._new_spare()
                 continue
             entry = self.running.pop(pid, None)
