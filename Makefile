@@ -6,10 +6,12 @@ STAMP   := $(VENV)/.installed
 .PHONY: brief test lint messages setup system-fonts system-test bench clean
 
 brief: system-fonts $(STAMP)
+	$(PY) -m compileall -q src/shangli_brief
 	$(VENV)/bin/shangli-brief fonts --prepare
 	$(VENV)/bin/shangli-brief build
 
 test: system-test $(STAMP)
+	$(PY) -m compileall -q src/shangli_brief   # as pip does on install (PYTHONDONTWRITEBYTECODE would leave every process compiling)
 	$(VENV)/bin/shangli-brief fonts --prepare
 	$(VENV)/bin/python -m pytest
 

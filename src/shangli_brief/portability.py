@@ -94,6 +94,8 @@ def die_with_parent() -> None:
     systems: a watchdog thread that sees the parent go (POSIX: we are re-parented; Windows: the
     parent's process handle, which multiprocessing gives a spawned child, is signalled)."""
     parent = os.getppid()
+    if _parent_already_gone():
+        os._exit(1)
     if _kernel_death_signal():
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
@@ -107,6 +109,19 @@ def die_with_parent() -> None:
         sentinel = None
     threading.Thread(target=_watch_parent, args=(parent, sentinel), daemon=True,
                      name="die-with-parent").start()
+
+
+def _parent_already_gone() -> bool:
+    """A spawned pool worker imports for a second or more before it gets here: its parent may
+    have been killed meanwhile, and getppid() then already names its new parent. The pool's
+    sentinel still tells."""
+    try:
+        import multiprocessing
+        from multiprocessing.connection import wait
+        proc = multiprocessing.parent_process()
+        return proc is not None and bool(wait([proc.sentinel], timeout=0))
+    except (ImportError, AttributeError, ValueError, OSError):
+        return False
 
 
 def _kernel_death_signal() -> bool:
