@@ -217,7 +217,7 @@ class Server:
         for fd in fds:
             os.close(fd)
         try:
-            conn.sendall(struct.pack("!i", pid))
+            conn.sendall(struct.pack("!i", -pid))  # negated: told apart from the status
         except OSError:
             pass  # the client went: found when its socket reads as closed
         conn.setblocking(False)

@@ -208,13 +208,19 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
                             "umask": umask, "streams": [_stream_facts(sys.stdin), _stream_facts(sys.stdout),
                                                         _stream_facts(sys.stderr)]},
                      fds=(0, 1, 2))
-        pid = recv_int(sock)
+        # The server sends the command's pid negated; the command, its status (0-255). A quick
+        # command may report before the server has sent the pid.
+        first = recv_int(sock)
     except OSError:
         sock.close()
         return None
-    if pid is None or pid <= 0:
+    if first is None:
         sock.close()
         return None
+    if first >= 0:
+        sock.close()
+        return first
+    pid = -first
     # From here the command runs there: Ctrl-C and the stop signals reach it through us (it is
     # not in this terminal's process group), and our end of the socket closing stops it.
     sock.settimeout(1.0)
@@ -232,6 +238,9 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
         while status is None:
             try:
                 status = recv_int(sock)
+                if status is not None and status < 0:  # the pid, after the status: read on
+                    status = None
+                    continue
                 break
             except TimeoutError:
                 pass
