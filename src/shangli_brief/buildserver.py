@@ -26,7 +26,7 @@ import struct
 import sys
 import time
 
-from .launch import new_socket, send_message
+from .launch import new_socket, send_message, take_context
 
 IDLE = 15 * 60
 _MAX_REQUEST = 1 << 20
@@ -421,10 +421,6 @@ def run_command(request: dict, fds: list[int], conn: int, done_w: int) -> None:
 
 
 def _become_client(request: dict) -> None:
-    os.environ.clear()
-    os.environ.update(request.get("env", {}))
-    time.tzset()
-    os.umask(int(request.get("umask", 0o022)))
     sys.argv = ["shangli-brief", *request.get("argv", [])]
     names = ("stdin", "stdout", "stderr")
     for fd, (name, facts) in enumerate(zip(names, request.get("streams", [[None, None]] * 3))):
@@ -436,9 +432,8 @@ def _become_client(request: dict) -> None:
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)
     from . import i18n
-    i18n.forget_language()
     try:
-        os.chdir(request.get("cwd", "/"))
+        take_context(request.get("cwd", "/"), request.get("env", {}), int(request.get("umask", 0o022)))
     except OSError as e:
         print(i18n._("error: {message}").format(message=f"{request.get('cwd')}: {e.strerror}"), file=sys.stderr)
         sys.stderr.flush()

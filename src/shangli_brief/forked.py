@@ -77,13 +77,9 @@ def discard_spare() -> None:
 
 
 def _write_pdf_in_context(value):
-    (cwd, env, umask), job = value
-    from . import i18n
-    os.environ.clear()
-    os.environ.update(env)
-    os.umask(umask)
-    os.chdir(cwd)
-    i18n.forget_language()
+    context, job = value
+    from .launch import take_context
+    take_context(**context)
     if job[0] == "spec":  # the brief itself, to resolve here (see build.build)
         from .build import Workspace
         __, spec, template_dirs, allow, options = job
@@ -104,9 +100,8 @@ class _Contextual:
         return getattr(self._child, name)
 
     def send(self, value) -> None:
-        umask = os.umask(0)
-        os.umask(umask)
-        self._child.send(((os.getcwd(), dict(os.environ), umask), value))
+        from .launch import context
+        self._child.send((context(), value))
 
 
 _unreaped: list[int] = []
@@ -184,7 +179,6 @@ class Child:
             _reap_later(self.pid)
         else:
             __, status = os.waitpid(self.pid, 0)
-        if not data:
             raise BuildError(_("a writer process ended without a result (status {status})").format(status=status))
         kind, value = pickle.loads(data)
         if kind == "ok":

@@ -191,6 +191,26 @@ def ask_servers(op: str) -> list[dict]:
     return answers
 
 
+def context() -> dict:
+    """What a command takes from the process that asks for it: folder, environment, umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return {"cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
+
+
+def take_context(cwd: str, env: dict, umask: int) -> None:
+    """Become that process's in those (a build server's fork); the language is chosen again.
+    The folder last: a folder gone since raises OSError with everything else in place."""
+    import time
+    from . import i18n
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    os.umask(umask)
+    i18n.forget_language()
+    os.chdir(cwd)
+
+
 def _stream_facts(stream) -> list:
     return [getattr(stream, "encoding", None), getattr(stream, "errors", None)]
 
@@ -202,11 +222,9 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
     try:
         sock.settimeout(2)
         sock.connect(path)
-        umask = os.umask(0)
-        os.umask(umask)
-        send_message(sock, {"op": "run", "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
-                            "umask": umask, "streams": [_stream_facts(sys.stdin), _stream_facts(sys.stdout),
-                                                        _stream_facts(sys.stderr)]},
+        send_message(sock, {"op": "run", "argv": argv, **context(),
+                            "streams": [_stream_facts(sys.stdin), _stream_facts(sys.stdout),
+                                        _stream_facts(sys.stderr)]},
                      fds=(0, 1, 2))
         # The server sends the command's pid negated; the command, its status (0-255). A quick
         # command may report before the server has sent the pid.
