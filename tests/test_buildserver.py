@@ -225,6 +225,40 @@ def test_check_verify_and_two_commands_at_once(server, built, tmp_path):
     assert len(served(log)) == 5  # check, two verifies and the two builds
 
 
+def _wait_for_ready_spare(log: Path, ready_before: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(re.findall(r"spare \d+ ready in", log.read_text())) > ready_before:
+            return
+        time.sleep(0.05)
+    raise AssertionError("no spare became ready:\n" + log.read_text())
+
+
+def test_a_rehearsed_spare_or_a_fork_runs_the_command_the_same(server, built, tmp_path):
+    """A command goes to the spare once it has rehearsed (warm.rehearse); one that comes while
+    the spare still rehearses ends that spare, unfinished, and is run by a fork of the server
+    instead. Both build the files a fresh process builds; an ended spare is not counted as one
+    that failed (those stop the server making spares)."""
+    log = started(server)
+    _wait_for_ready_spare(log, 0)
+    names = ("fireworks-bulletin.pdf", "fireworks-bulletin.docx")
+    outs = []
+    for i in range(3):  # the second and third come before a new spare can have rehearsed
+        out = tmp_path / f"out{i}"
+        result = run_cli("build", "briefs/fireworks-bulletin.yaml", "--out", out, env=server)
+        assert result.returncode == 0, result.stderr
+        outs.append(out)
+    hows = re.findall(r"run \d+: .* \((spare|fork)\)", log.read_text())
+    assert hows[0] == "spare" and "fork" in hows[1:], log.read_text()
+    for out in outs:
+        for name in names:
+            assert (out / name).read_bytes() == (built / name).read_bytes(), (out, name)
+    _wait_for_ready_spare(log, 1)
+    assert "ended without a command" not in log.read_text()
+    result = run_cli("build", "briefs/fireworks-bulletin.yaml", "--out", tmp_path / "again", env=server)
+    assert result.returncode == 0 and re.findall(r"\((spare|fork)\)", log.read_text())[-1] == "spare"
+
+
 def test_the_key_stays_while_builds_fill_the_cache(tmp_path, monkeypatch):
     """Builds write compiled templates and parsed faces into the cache folder: the same server
     serves on. Only a converted font (the cache's fonts/ folder) makes a new one."""

@@ -62,6 +62,8 @@ class Server:
         self.selector = selectors.DefaultSelector()
         self.stopping = False
         self.spare: tuple[int, socket.socket] | None = None  # a fork waiting for the next command
+        self.spare_ready = False  # it has rehearsed (warm.rehearse) and waits for a command
+        self.dropped: set[int] = set()  # spares ended on purpose (a command came before they were ready)
         self.finished: set[int] = set()  # commands that reported their status themselves
         self.spare_failures = 0  # spares that ended before taking a command
         self.served = 0
@@ -115,6 +117,8 @@ class Server:
                     self._reap()
                 elif selected.data == "done":
                     self._read_done()
+                elif selected.data == "spare":
+                    self._spare_readable(selected.fileobj)
                 else:
                     self._client_readable(selected.fileobj, selected.data)
                 last = time.monotonic()
@@ -123,7 +127,7 @@ class Server:
             elif not self.stopping and not self._socket_is_ours():
                 self._stop("its socket was removed or replaced")
         if self.spare is not None:
-            self.spare[1].close()  # it reads the end of its socket and exits
+            self._close_spare_channel()  # it reads the end of its socket and exits
         self.log("stopped")
         with contextlib.suppress(OSError):
             os.unlink(self.lock.name)
@@ -206,7 +210,9 @@ class Server:
             conn.close()  # the client runs the command itself
             return
         pid = self._hand_to_spare(request, fds, conn)
-        if pid is None:  # no spare (it could not be made): a fork now
+        how = "spare"
+        if pid is None:  # no spare ready (or it could not be made): a fork now
+            how = "fork"
             pid = os.fork()
             if pid == 0:
                 try:
@@ -224,7 +230,8 @@ class Server:
         self.served += 1
         self.running[pid] = (conn, time.perf_counter(), request.get("argv", []))
         self.selector.register(conn, selectors.EVENT_READ, pid)
-        self.log(f"run {pid}: {json.dumps(request.get('argv'), ensure_ascii=False)} in {request.get('cwd')}")
+        self.log(f"run {pid}: {json.dumps(request.get('argv'), ensure_ascii=False)} in {request.get('cwd')} "
+                 f"({how})")
 
     def _new_spare(self) -> None:
         """Fork the process that will run the next command now, while nobody waits: it has its
@@ -241,8 +248,13 @@ class Server:
             try:
                 ours.close()
                 _become_command_process(self._inherited_fds(None))
-                from . import forked
+                from . import forked, warm
                 forked.prepare_spare()
+                # both processes rehearse at once, one on each core; then the server is told
+                warm.rehearse(("docx",))
+                if not forked.spare_ready():
+                    raise RuntimeError("the spare's PDF process ended")
+                theirs.sendall(b"R")
                 request, fds = _read_request(theirs, 4)  # blocks until a command comes
                 theirs.close()
                 conn = fds.pop()
@@ -253,12 +265,40 @@ class Server:
                 os._exit(70)
         theirs.close()
         self.spare = (pid, ours)
+        self.spare_ready = False
+        self.spare_since = time.perf_counter()
+        self.selector.register(ours, selectors.EVENT_READ, "spare")
+
+    def _spare_readable(self, channel) -> None:
+        """The spare says it is ready, or it has ended (then reaped as a failed spare)."""
+        if self.spare is None or self.spare[1] is not channel:
+            return  # dropped earlier in this round
+        with contextlib.suppress(OSError):
+            self.spare_ready = self.spare[1].recv(1, socket.MSG_DONTWAIT) == b"R"
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(self.spare[1])
+        if self.spare_ready:
+            self.log(f"spare {self.spare[0]} ready in {time.perf_counter() - self.spare_since:.2f} s")
+
+    def _close_spare_channel(self) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(self.spare[1])
+        self.spare[1].close()
 
     def _hand_to_spare(self, request: dict, fds: list[int], conn) -> int | None:
         if self.spare is None:
             return None
-        self.spare_failures = 0
         pid, channel = self.spare
+        if not self.spare_ready:
+            # Still rehearsing: it would make the command wait, or take a core from it. It is
+            # ended, and the command forked directly; a new spare comes after the command.
+            self._close_spare_channel()
+            self.spare = None
+            self.dropped.add(pid)
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            return None
+        self.spare_failures = 0
         self.spare = None
         try:
             send_message(channel, request, fds=(*fds, conn.fileno()))
@@ -319,8 +359,11 @@ class Server:
                 return
             if pid == 0:
                 return
+            if pid in self.dropped:
+                self.dropped.discard(pid)
+                continue
             if self.spare is not None and pid == self.spare[0]:
-                self.spare[1].close()
+                self._close_spare_channel()
                 self.spare = None
                 self.spare_failures += 1
                 self.log(f"the spare {pid} ended without a command (status {status})")

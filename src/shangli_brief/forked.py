@@ -54,7 +54,17 @@ _spare: "Child | None" = None
 
 def prepare_spare() -> None:
     global _spare
-    _spare = Child(lambda: None, _write_pdf_in_context)
+    _spare = Child(_rehearse_pdf, _write_pdf_in_context, tells_ready=True)
+
+
+def _rehearse_pdf() -> None:
+    from .warm import rehearse
+    rehearse(("pdf",))
+
+
+def spare_ready() -> bool:
+    """Wait until the spare PDF process has rehearsed (warm.rehearse); False if it has died."""
+    return _spare is not None and _spare.ready()
 
 
 def take_spare() -> "Child | None":
@@ -124,17 +134,23 @@ class Child:
     it later, and hands back the result. A BriefError raised there is raised here again, with its
     location; anything else becomes a BuildError rather than a lost traceback."""
 
-    def __init__(self, prepare, finish):
+    def __init__(self, prepare, finish, tells_ready: bool = False):
         self.done = False  # a result was taken or the child was ended
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
+        self._ready, ready = os.pipe() if tells_ready else (None, None)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(self._to_child)
             os.close(self._from_child)
             try:
                 die_with_parent()
+                if ready is not None:
+                    os.close(self._ready)
                 prepare()
+                if ready is not None:
+                    os.write(ready, b"1")
+                    os.close(ready)
                 with os.fdopen(to_child, "rb") as pipe:
                     value = pickle.load(pipe)
                 payload = ("ok", finish(value))
@@ -149,6 +165,18 @@ class Child:
                 os._exit(0)
         os.close(to_child)
         os.close(from_child)
+        if ready is not None:
+            os.close(ready)
+
+    def ready(self) -> bool:
+        """Whether prepare() has finished (made with tells_ready); False if the child died."""
+        if self._ready is None:
+            return True
+        try:
+            return os.read(self._ready, 1) == b"1"
+        finally:
+            os.close(self._ready)
+            self._ready = None
 
     def send(self, value) -> None:
         with os.fdopen(self._to_child, "wb") as pipe:
@@ -164,6 +192,9 @@ class Child:
         if self._to_child is not None:
             os.close(self._to_child)
             self._to_child = None
+        if self._ready is not None:
+            os.close(self._ready)
+            self._ready = None
         os.close(self._from_child)
         try:
             os.kill(self.pid, signal.SIGKILL)

@@ -114,3 +114,108 @@ def test_pdf_is_the_same_without_the_subsets_made_ahead(monkeypatch):
     monkeypatch.setattr(pages, "page_done", lambda doc: None)
     monkeypatch.setattr(pages, "subsets_compressed_ahead", lambda doc: contextlib.nullcontext())
     assert pdf() == ahead
+
+
+def _random_markup(rng: random.Random, body: str, strong: str) -> str:
+    """Paragraph markup of the kinds a brief has and some it never has: a second face, other
+    sizes and colours, links, underlines, a background, superscripts, line breaks, no-break
+    spaces, Latin text and characters the faces lack."""
+    pieces = ["上栗县花炮产业", "产值突破300亿元，", "同比增长8.5%。", "（规上企业）", "“十四五”以来",
+              "GDP", " a b ", "\u00a0", "\u3000", "——", "……", "😀", "ᠮᠣᠩ"]
+    out = []
+    for __ in range(rng.randint(1, 14)):
+        text = rng.choice(pieces)
+        kind = rng.random()
+        if kind < 0.15:
+            out.append(f'<font name="{strong}">{text}</font>')
+        elif kind < 0.2:
+            out.append(f'<font size="{rng.choice([10, 12, 18])}">{text}</font>')
+        elif kind < 0.25:
+            out.append(f'<font color="#c00000">{text}</font>')
+        elif kind < 0.28:
+            out.append(f'<a href="#x">{text}</a>')
+        elif kind < 0.31:
+            out.append(f"<u>{text}</u>")
+        elif kind < 0.33:
+            out.append(f'<span backColor="#eeeeee">{text}</span>')
+        elif kind < 0.35:
+            out.append(f"<super>{text}</super>")
+        elif kind < 0.4:
+            out.append(text + "<br/>")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _draw_paragraphs(markups: list[str], styles_of) -> bytes:
+    """A PDF of these paragraphs, wrapped and drawn as the writer does (our line breaking and
+    character-spacing callback)."""
+    from reportlab.pdfgen.canvas import Canvas
+    from shangli_brief.writers.pdf.linebreak import ChineseParagraph, install
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, initialFontName=styles_of[0].fontName)
+    install(canvas)
+    canvas.bookmarkPage("x")  # where the links go
+    y = 800
+    for markup, style in zip(markups, styles_of):
+        paragraph = ChineseParagraph(markup, style)
+        __, height = paragraph.wrap(300, 800)
+        if y - height < 40:
+            canvas.showPage()
+            install(canvas)
+            y = 800
+        paragraph.drawOn(canvas, 50, y - height)
+        y -= height + 6
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_line_drawing_is_reportlabs_put_frag_line(seed, monkeypatch):
+    """drawline.put_frag_line writes the page's text operators that ReportLab's _putFragLine
+    writes, for random paragraphs in every alignment: plain ones take our path, the rest (links,
+    underlines, backgrounds, automatic leading) ReportLab's. The whole PDF is compared, so the
+    font subsets' codes must come out in the same order too."""
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import paragraph
+    from shangli_brief.theme import load_theme
+    from shangli_brief.writers.pdf import drawline
+    from shangli_brief.writers.pdf.writer import styles_for
+    rng = random.Random(seed)
+    styles = styles_for(load_theme("bulletin"))
+    body, strong = styles.font("body"), styles.font("strong")
+    markups, styles_of = [], []
+    for n in range(rng.randint(3, 12)):
+        markups.append(_random_markup(rng, body, strong))
+        styles_of.append(ParagraphStyle(
+            f"s{n}", fontName=rng.choice([body, strong]), fontSize=rng.choice([12, 16]), leading=24,
+            alignment=rng.choice([TA_JUSTIFY, TA_JUSTIFY, TA_LEFT, TA_CENTER, TA_RIGHT]),
+            firstLineIndent=rng.choice([0, 32]), autoLeading=rng.choice(["", "", "max", "min"])))
+    assert paragraph._putFragLine is drawline.put_frag_line  # installed by the writer's import
+    ours = _draw_paragraphs(markups, styles_of)
+    monkeypatch.setattr(paragraph, "_putFragLine", drawline._reportlabs)
+    assert _draw_paragraphs(markups, styles_of) == ours
+
+
+@pytest.mark.parametrize("name", ["overview", "fireworks-bulletin", "investment"])
+def test_briefs_draw_the_same_as_with_reportlabs_line_drawing(name, monkeypatch):
+    """Whole briefs (a report with a contents page, a bulletin, charts and tables): the same
+    PDF bytes whether their lines are drawn by drawline or by ReportLab."""
+    from reportlab.platypus import paragraph
+    from shangli_brief.briefspec import load_spec
+    from shangli_brief.build import Workspace
+    from shangli_brief.writers import WriteOptions, writer_for
+    from shangli_brief.writers.pdf import drawline
+    spec = load_spec(ROOT / "briefs" / f"{name}.yaml")
+    workspace = Workspace()
+    doc, theme = workspace.document(spec), workspace.theme(spec)
+
+    def pdf() -> bytes:
+        buffer = io.BytesIO()
+        writer_for("pdf")(doc, theme, buffer, WriteOptions())
+        return buffer.getvalue()
+
+    ours = pdf()
+    monkeypatch.setattr(paragraph, "_putFragLine", drawline._reportlabs)
+    assert pdf() == ours

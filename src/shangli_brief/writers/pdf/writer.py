@@ -16,6 +16,7 @@ from ...theme import HeadingNumberer, Theme
 from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
                panel_label, table_column_widths, title_text)
 from ...typography import FULL_WIDTH_SPACE
+from . import drawline
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .styles import PdfStyles
@@ -27,6 +28,7 @@ _styles_cache: dict[str, PdfStyles] = {}
 # Streams (fonts above all) are written as compressed binary, not ASCII85-encoded as well:
 # a quarter smaller, and no pass over every byte in Python where rl_accel is missing.
 rl_config.useA85 = 0
+drawline.install()  # our lines drawn without what they never have (the same bytes)
 
 
 def styles_for(theme: Theme) -> PdfStyles:
