@@ -47,25 +47,39 @@ def normalise(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
 
 
+# Characters some rule below looks at; between two others no rule applies. Every ASCII
+# character is in (letters, digits and signs are looked at), and so are digits of other scripts.
+_RULED = CLOSING | OPENING | DASHES | NUMERIC | UNIT_CHARS
+_RULED_RUN = re.compile("[\x00-\x7f" + "".join(sorted(re.escape(ch) for ch in _RULED if not ch.isascii()))
+                        + "\\d]+")
+
+
 def no_break_before(text: str) -> list[bool]:
-    """For each index i, whether a line may NOT start at text[i]."""
+    """For each index i, whether a line may NOT start at text[i].
+
+    Only the positions in or just after a run of characters some rule looks at are visited:
+    where text[i - 1] and text[i] are both other characters no rule applies (and a number has
+    ended), so a paragraph costs its punctuation and figures, not its length."""
     flags = [False] * len(text)
     in_number = False
-    for i in range(1, len(text)):
-        prev, ch = text[i - 1], text[i]
-        if prev.isascii() and prev.isalnum() or prev in NUMERIC:
-            in_number = in_number or prev.isdigit()
-        elif not (in_number and prev in _UNITS_OR_DASHES):
-            in_number = False
-        keep = (
-            ch in CLOSING
-            or prev in OPENING
-            or ch in DASHES or prev in DASHES
-            or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
-            or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
-            or (in_number and ch in UNIT_CHARS)
-        )
-        flags[i] = keep
+    last = len(text) - 1
+    for run in _RULED_RUN.finditer(text):
+        # the run's characters and the one after it; at the run's first, text[i - 1] is one
+        # no rule looks at, which ends any number as the full scan would
+        for i in range(max(run.start(), 1), min(run.end(), last) + 1):
+            prev, ch = text[i - 1], text[i]
+            if prev.isascii() and prev.isalnum() or prev in NUMERIC:
+                in_number = in_number or prev.isdigit()
+            elif not (in_number and prev in _UNITS_OR_DASHES):
+                in_number = False
+            flags[i] = (
+                ch in CLOSING
+                or prev in OPENING
+                or ch in DASHES or prev in DASHES
+                or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
+                or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
+                or (in_number and ch in UNIT_CHARS)
+            )
     # 个百分点 is one unit: 0.8个百分点 stays whole
     start = text.find("百分点")
     while start > 0:

@@ -121,6 +121,7 @@ def _random_markup(rng: random.Random, body: str, strong: str) -> str:
     sizes and colours, links, underlines, a background, superscripts, line breaks, no-break
     spaces, Latin text and characters the faces lack."""
     pieces = ["上栗县花炮产业", "产值突破300亿元，", "同比增长8.5%。", "（规上企业）", "“十四五”以来",
+              "“压舱石”。", "（试行）》，", "。“", "”、“",
               "GDP", " a b ", "\u00a0", "\u3000", "——", "……", "😀", "ᠮᠣᠩ"]
     out = []
     for __ in range(rng.randint(1, 14)):
@@ -219,3 +220,78 @@ def test_briefs_draw_the_same_as_with_reportlabs_line_drawing(name, monkeypatch)
     ours = pdf()
     monkeypatch.setattr(paragraph, "_putFragLine", drawline._reportlabs)
     assert pdf() == ours
+
+
+def _no_break_before_every_position(text: str) -> list[bool]:
+    """typography.no_break_before as it was, visiting every position: the reference."""
+    from shangli_brief.typography import _UNITS_OR_DASHES, CLOSING, DASHES, NUMERIC, OPENING, UNIT_CHARS
+    flags = [False] * len(text)
+    in_number = False
+    for i in range(1, len(text)):
+        prev, ch = text[i - 1], text[i]
+        if prev.isascii() and prev.isalnum() or prev in NUMERIC:
+            in_number = in_number or prev.isdigit()
+        elif not (in_number and prev in _UNITS_OR_DASHES):
+            in_number = False
+        flags[i] = (ch in CLOSING or prev in OPENING or ch in DASHES or prev in DASHES
+                    or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
+                    or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
+                    or (in_number and ch in UNIT_CHARS))
+    start = text.find("百分点")
+    while start > 0:
+        if flags[start]:
+            flags[start + 1] = flags[start + 2] = True
+        start = text.find("百分点", start + 1)
+    return flags
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_no_break_before_visits_only_ruled_positions_to_the_same_flags(seed):
+    """The break rules looked at only in and after runs of ruled characters give every
+    position's flag the full scan gives: numbers with units and dashes, Latin words, brackets,
+    full-width and other digits, 百分点, at the start, the end and across runs."""
+    from shangli_brief.typography import no_break_before
+    rng = random.Random(seed)
+    alphabet = ["上", "栗", "县", "万", "亿", "元", "年", "个", "百分点", "，", "。", "（", "）", "《", "》", "—",
+                "–", "-", "0", "3", "8", ".", "%", "+", "１", "²", "٣", "a", "Z", " ", "“", "”", "％", "\n", "\x00"]
+    for __ in range(20):
+        text = "".join(rng.choice(alphabet) for __ in range(rng.randint(0, 40)))
+        assert no_break_before(text) == _no_break_before_every_position(text), repr(text)
+
+
+def _shape(value):
+    """A line, its words and their callbacks as nested plain values, to compare two of them."""
+    if hasattr(value, "__dict__"):
+        return type(value).__name__, {k: _shape(v) for k, v in vars(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_shape(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_text_lines_made_directly_are_the_lines_made_from_units(seed, monkeypatch):
+    """linebreak._text_line makes a line's words from runs of one frag; the general path makes
+    every unit (character, frag, spacing marker) and groups them in _para_line, which is held to
+    ReportLab's makeCJKParaLine above. Random paragraphs in several faces, sizes and colours,
+    with links and line breaks, justified and not, at several widths: the same lines."""
+    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+    from shangli_brief.theme import load_theme
+    from shangli_brief.writers.pdf import linebreak
+    from shangli_brief.writers.pdf.writer import styles_for
+    rng = random.Random(seed)
+    styles = styles_for(load_theme("bulletin"))
+    body, strong = styles.font("body"), styles.font("strong")
+    style = ParagraphStyle("t", fontName=body, fontSize=16, leading=29,
+                           alignment=rng.choice([TA_JUSTIFY, TA_LEFT]))
+    paragraph = linebreak.ChineseParagraph(_random_markup(rng, body, strong), style)
+    widths = [rng.choice([120.0, 200.0, 443.0])] * rng.randint(1, 3)
+    squeeze = rng.choice([0.0, 0.03])
+
+    def lines():
+        return _shape(linebreak.split_lines(paragraph.frags, widths, bool(seed % 2),
+                                            justify=style.alignment == TA_JUSTIFY, squeeze=squeeze))
+
+    direct = lines()
+    monkeypatch.setattr(linebreak, "TEXT_LINES_DIRECT", False)
+    assert lines() == direct

@@ -6,6 +6,10 @@ mark hang into the margin. Here the break moves back instead, so every line stay
 type area and is justified."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.rl_accel import sameFrag
@@ -13,9 +17,13 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines, _handleBulletWidth, imgNormV,
                                           imgVRange)
 
-from ...typography import CLOSING, FULL_WIDTH_SPACE, LEFT_INK, RIGHT_INK, compressible_pair, no_break_before
+from ...typography import (CLOSING, FULL_WIDTH_PUNCT, FULL_WIDTH_SPACE, LEFT_INK, RIGHT_INK, compressible_pair,
+                           no_break_before)
 
 _FUZZ = 1e-6
+TEXT_LINES_DIRECT = True  # False: every line through the units and _para_line (the tests' reference)
+_BLANK_HALF = re.compile("[" + "".join(sorted(re.escape(ch) for ch in LEFT_INK | RIGHT_INK)) + "]")
+_FULL_WIDTH_MARK = re.compile("[" + "".join(sorted(re.escape(ch) for ch in FULL_WIDTH_PUNCT)) + "]")
 IDEOGRAPHIC_SPACE = "\ue000"  # stands for U+3000 in Paragraph markup (see PdfWriter.para)
 CHAR_SPACE_CALLBACK = "shangli_char_space"
 
@@ -67,15 +75,17 @@ def _is_cjk(ch: str) -> bool:
 _widths: dict[tuple[str, str, float], float] = {}
 
 
-def _read_glyphs(frags) -> tuple[list, list, list]:
+def _read_glyphs(frags) -> tuple[list, list, list, list]:
     """Each character of the paragraph with its frag and width (cjkU's width: a callback's own,
-    else the character's in its font and size, measured once per process)."""
-    chars, owners, widths = [], [], []
+    else the character's in its font and size, measured once per process); and where each
+    frag's characters start."""
+    chars, owners, widths, starts = [], [], [], []
     for frag in frags:
         cb = getattr(frag, "cbDefn", None)
         if getattr(cb, "name", None) == CHAR_SPACE_CALLBACK:
             continue  # a paragraph split across pages is re-wrapped from lines we justified
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+        starts.append(len(chars))
         if not text:  # an empty frag carries a line break or a callback
             chars.append("")
             owners.append(frag)
@@ -94,7 +104,7 @@ def _read_glyphs(frags) -> tuple[list, list, list]:
             if width is None:
                 width = _widths[(ch, font, size)] = stringWidth(ch, font, size)
             widths.append(width)
-    return chars, owners, widths
+    return chars, owners, widths, starts
 
 
 def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
@@ -109,29 +119,33 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
 
     The glyphs are kept as three lists (character, frag, width) rather than one object each:
     the same lines as ReportLab's cjkU glyphs give, at a fraction of the cost."""
-    chars, owners, raw_widths = _read_glyphs(frags)
+    chars, owners, raw_widths, starts = _read_glyphs(frags)
     if " " in chars:
         kept = list(_kept_indices(chars))
         chars = [chars[i] for i in kept]
         owners = [owners[i] for i in kept]
         raw_widths = [raw_widths[i] for i in kept]
+        starts = [i for i in range(len(owners)) if i == 0 or owners[i] is not owners[i - 1]]
     text = "".join([ch or "\x00" for ch in chars])
     keep = no_break_before(text)
 
     max_width = max_widths[0]
     # Widths once (a relative width resolves against the first line's width, as before); the
     # glyphs of a line are then summed as they are added: breaking is linear in the text.
-    widths = [w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w for w in raw_widths]
+    widths = [w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w for w in raw_widths] \
+        if any(type(w) is not float for w in raw_widths) else raw_widths
     count = len(chars)
     # Compression: a pair's first mark gives up half its width; any full-width mark with a blank
-    # half may give up what is left of it when a line needs room.
+    # half may give up what is left of it when a line needs room. Only the punctuation is
+    # visited (found by a regular expression): the rest of the text has neither.
     tight = [0.0] * count
     spare = [0.0] * count
-    for k, ch in enumerate(text):
-        if ch in LEFT_INK or ch in RIGHT_INK:
-            # a third of an em at most inside a line: more, and a comma reads as a Latin one
-            spare[k] = widths[k] / 3
-    for k in range(count - 1):
+    for mark in _BLANK_HALF.finditer(text):
+        k = mark.start()
+        # a third of an em at most inside a line: more, and a comma reads as a Latin one
+        spare[k] = widths[k] / 3
+    for mark in _FULL_WIDTH_MARK.finditer(text, 0, count - 1):  # in order, as each changes the next
+        k = mark.start()
         if compressible_pair(text[k], text[k + 1]):
             cut = widths[k] / 2
             tight[k] = cut
@@ -139,10 +153,9 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
             spare[k] = 0.0
             if text[k + 1] in RIGHT_INK:  # its blank half is now shared: not to be taken twice
                 spare[k + 1] = 0.0
-    spare_upto = [0.0]
-    for value in spare:
-        spare_upto.append(spare_upto[-1] + value)
-    line_breaks = {i for i, f in enumerate(owners) if hasattr(f, "lineBreak")}
+    spare_upto = list(accumulate(spare, initial=0.0))
+    line_breaks = {i for i, f in enumerate(owners) if hasattr(f, "lineBreak")} \
+        if any(hasattr(f, "lineBreak") for f in frags) else set()
 
     breaks = []  # (start, end, forced)
     start = 0
@@ -177,7 +190,7 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False,
     lines = []
     for n, (first, stop, forced) in enumerate(breaks):
         width = max_widths[min(n, len(max_widths) - 1)]
-        lines.append(_make_line(chars, owners, widths, tight, spare, first, stop, width, forced,
+        lines.append(_make_line(chars, owners, starts, widths, tight, spare, first, stop, width, forced,
                                 justify and forced is False, squeeze, calc_bounds))
     return ParaLines(kind=1, lines=lines)
 
@@ -212,10 +225,15 @@ def _no_runt(breaks: list, text: str, keep: list) -> None:
     breaks[-1] = (cut, stop, forced)
 
 
-def _make_line(chars, owners, widths, tight, spare, first, stop, max_width, forced, spread, squeeze,
+def _make_line(chars, owners, starts, widths, tight, spare, first, stop, max_width, forced, spread, squeeze,
                calc_bounds):
     """One line: compressed where it must be, then justified by a character spacing (Tc) set at
-    its start; a compressed mark gets its own spacing, less its cut, so the next glyph moves in."""
+    its start; a compressed mark gets its own spacing, less its cut, so the next glyph moves in.
+
+    The line ReportLab's makeCJKParaLine makes from its units (a character and its frag each,
+    the spacing markers among them), which _para_line makes in general. A line of text frags
+    only (no callback, no line break: nearly all) has its words made here directly, by runs of
+    one frag: no unit lists, and a marker is its own word without being copied again."""
     cuts = {k: tight[k] for k in range(first, stop) if tight[k]}
     line_width = sum(widths[first:stop])
     over = line_width - max_width
@@ -229,7 +247,12 @@ def _make_line(chars, owners, widths, tight, spare, first, stop, max_width, forc
     extra = max_width - line_width
     count = stop - first
     spacing = extra / (count - 1) if count > 1 and (spread or extra < -_FUZZ) else 0.0
-    if abs(spacing) <= _FUZZ and not cuts:
+    marked = not (abs(spacing) <= _FUZZ and not cuts)
+    runs = _runs(owners, starts, first, stop)
+    if TEXT_LINES_DIRECT and not any(hasattr(f, "cbDefn") or hasattr(f, "lineBreak") for __, __, f in runs):
+        return _text_line(chars, owners, runs, cuts, spacing if marked else None, max_width, line_width,
+                          (0.0 if spacing else extra) if marked else extra, bool(forced))
+    if not marked:
         return _para_line(chars[first:stop], owners[first:stop], max_width, line_width, extra, bool(forced),
                           calc_bounds)
     # zero-width units that set the character spacing from there on
@@ -248,6 +271,73 @@ def _make_line(chars, owners, widths, tight, spare, first, stop, max_width, forc
     unit_frags.append(_char_space(owners[stop - 1], 0.0))
     return _para_line(unit_chars, unit_frags, max_width, line_width, 0.0 if spacing else extra, bool(forced),
                       calc_bounds)
+
+
+def _runs(owners, starts, first, stop) -> list[tuple[int, int, object]]:
+    """(start, end, frag) of each frag's characters within [first, stop)."""
+    k = bisect_right(starts, first) - 1
+    out = []
+    count = len(starts)
+    while k < count and starts[k] < stop:
+        begin = max(starts[k], first)
+        end = min(starts[k + 1] if k + 1 < count else len(owners), stop)
+        if begin < end:
+            out.append((begin, end, owners[begin]))
+        k += 1
+    return out
+
+
+def _text_line(chars, owners, runs, cuts, spacing, max_width, width_used, extra_space, line_break):
+    """_make_line's line of text frags: `spacing` None for a line without markers."""
+    size = ascent_max = descent_min = 0
+    for __, __, f in runs:
+        ascent, descent = _ascent_descent(f.fontName, f.fontSize)
+        size = max(size, f.fontSize)
+        ascent_max = max(ascent_max, ascent)
+        descent_min = min(descent_min, descent)
+    if spacing is None:
+        words = _text_words(chars, runs, runs[0][0], runs[-1][1], [])
+    else:
+        first, stop = runs[0][0], runs[-1][1]
+        words = [_char_space(owners[first], spacing)]
+        done = first
+        for k in sorted(cuts):
+            _text_words(chars, runs, done, k, words)
+            words.append(_char_space(owners[k], spacing - cuts[k]))
+            word = _clone(owners[k])
+            word.text = chars[k]
+            words.append(word)
+            words.append(_char_space(owners[k], spacing))
+            done = k + 1
+        _text_words(chars, runs, done, stop, words)
+        words.append(_char_space(owners[stop - 1], 0.0))
+    return FragLine(kind=1, extraSpace=extra_space, wordCount=1, words=words, fontSize=size,
+                    ascent=ascent_max, descent=descent_min, maxWidth=max_width, currentWidth=width_used,
+                    lineBreak=line_break)
+
+
+def _text_words(chars, runs, first, stop, words: list) -> list:
+    """The words of chars[first:stop]: one per group of runs whose frags are the same frag
+    (the first run's frag against each next, as makeCJKParaLine compares them)."""
+    if first >= stop:
+        return words
+    group_frag, group_start = None, first
+    for begin, end, f in runs:
+        if end <= first or begin >= stop:
+            continue
+        begin = max(begin, first)
+        if group_frag is None:
+            group_frag, group_start = f, begin
+        elif f is not group_frag and not sameFrag(group_frag, f):
+            word = _clone(group_frag)
+            word.text = "".join(chars[group_start:begin])
+            words.append(word)
+            group_frag, group_start = f, begin
+    if group_frag is not None:
+        word = _clone(group_frag)
+        word.text = "".join(chars[group_start:stop])
+        words.append(word)
+    return words
 
 
 def _para_line(chars, frags, max_width, width_used, extra_space, line_break, calc_bounds):
