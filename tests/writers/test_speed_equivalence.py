@@ -295,3 +295,38 @@ def test_text_lines_made_directly_are_the_lines_made_from_units(seed, monkeypatc
     direct = lines()
     monkeypatch.setattr(linebreak, "TEXT_LINES_DIRECT", False)
     assert lines() == direct
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_writer_markup_is_read_into_reportlabs_frags(seed):
+    """paramarkup.frags_of reads PdfWriter.para's markup (text with &, < and >, runs of spaces
+    and other white space, faces, line breaks) into the text, style and frags Paragraph's own
+    parser gives; markup of other kinds it leaves to that parser."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import Paragraph
+    from shangli_brief.theme import load_theme
+    from shangli_brief.writers.pdf.paramarkup import frags_of
+    from shangli_brief.writers.pdf.writer import styles_for
+    rng = random.Random(seed)
+    styles = styles_for(load_theme("bulletin"))
+    body, strong = styles.font("body"), styles.font("strong")
+    style = ParagraphStyle("t", fontName=body, fontSize=16, leading=29, textColor="#333333")
+    pieces = ["上栗县", "A&amp;B", "&lt;2&gt;", "  两个空格  ", "\t制表", "\u00a0", "\ue000", "“引号”", "x", " "]
+    markup = ""
+    for __ in range(rng.randint(0, 12)):
+        text = rng.choice(pieces)
+        kind = rng.random()
+        if kind < 0.25:
+            markup += f'<font name="{rng.choice([strong, body])}">{text}</font>'
+        elif kind < 0.35:
+            markup += text + "<br/>"
+        else:
+            markup += text
+    read = frags_of(markup, style)
+    theirs = Paragraph(markup, style)
+    assert read is not None, markup
+    text, read_style, frags = read
+    assert (text, read_style) == (theirs.text, theirs.style)
+    assert _shape(frags) == _shape(theirs.frags), markup
+    for other in (f"<b>{markup}</b>", '<font color="red">红</font>', "<para>已包</para>", "<unknown/>"):
+        assert frags_of(other, style) is None

@@ -19,6 +19,7 @@ from ...typography import FULL_WIDTH_SPACE
 from . import drawline
 from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
+from .paramarkup import frags_of
 from .styles import PdfStyles
 from ...i18n import _
 
@@ -162,8 +163,12 @@ class PdfWriter(BlockVisitor):
         markup = "".join(self._run(r, pstyle.fontName) for r in runs)
         # ReportLab's parser turns the ideographic space (表1　标题) into a Latin space; it goes
         # through as a stand-in and is put back when the line is broken (linebreak.py).
-        markup = markup.replace(FULL_WIDTH_SPACE, IDEOGRAPHIC_SPACE)
-        return ChineseParagraph(markup.replace("\n", "<br/>"), pstyle)
+        markup = markup.replace(FULL_WIDTH_SPACE, IDEOGRAPHIC_SPACE).replace("\n", "<br/>")
+        read = frags_of(markup, pstyle)  # ReportLab's own frags, without its HTML tokenizer
+        if read is None:
+            return ChineseParagraph(markup, pstyle)
+        text, pstyle, frags = read
+        return ChineseParagraph(text, pstyle, frags=frags)
 
     def _run(self, run: model.Run, base_font: str) -> str:
         role = "strong" if run.bold else "emphasis" if run.italic else None
