@@ -330,3 +330,73 @@ def test_writer_markup_is_read_into_reportlabs_frags(seed):
     assert _shape(frags) == _shape(theirs.frags), markup
     for other in (f"<b>{markup}</b>", '<font color="red">红</font>', "<para>已包</para>", "<unknown/>"):
         assert frags_of(other, style) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pdf_objects_are_written_as_reportlab_writes_them(seed, monkeypatch):
+    """serialize.py's number arrays, text encoding and names give ReportLab's bytes (or its
+    error) for random input: ints, floats, negative zero, huge and tiny numbers, arrays mixing
+    numbers with names, strings and references, in every line-breaking mode; ASCII text with and
+    without the control characters extpdfdoc refuses, and Chinese."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+    from shangli_brief.writers.pdf import serialize
+    rng = random.Random(seed)
+    document = pdfdoc.PDFDocument(invariant=1)
+    numbers = [0, 1, -1, 500, 1000, 0.5, -0.0, 1e-7, 123456789.123, 3.14159, True]
+    arrays = []
+    for __ in range(30):
+        length = rng.choice([0, 1, 9, 10, 11, 20, 21, 256])
+        items = [rng.choice(numbers) if rng.random() < 0.95 else rng.choice(["x", pdfdoc.PDFName("Y"), None])
+                 for __ in range(length)]
+        array = rng.choice([pdfdoc.PDFArray, pdfdoc.PDFArrayCompact])(items)
+        array.multiline = rng.choice([array.multiline, "forced", False])
+        arrays.append(array)
+    texts = ["".join(rng.choice(["a", " ", "\n", "(", "\x18", "\x1f", "\x17", "\x7f", "上", "é"])
+                     for __ in range(rng.randint(0, 12))) for __ in range(30)]
+
+    def written(array):
+        try:
+            return array.format(document)
+        except Exception as e:  # noqa: BLE001 - the error is compared too
+            return type(e)
+
+    def encoded(text):
+        try:
+            return pdfdoc.pdfdocEnc(text)
+        except Exception as e:  # noqa: BLE001
+            return type(e)
+
+    for multi in (0, 1):
+        monkeypatch.setattr(rl_config, "pdfMultiLine", multi)
+        serialize.install()
+        ours = ([written(a) for a in arrays], [encoded(t) for t in texts],
+                [pdfdoc.PDFName(t) for t in texts])
+        serialize.uninstall()
+        try:
+            assert ([written(a) for a in arrays], [encoded(t) for t in texts],
+                    [pdfdoc.PDFName(t) for t in texts]) == ours
+        finally:
+            serialize.install()
+
+
+def test_briefs_are_the_same_with_reportlabs_object_writing():
+    from shangli_brief.briefspec import load_spec
+    from shangli_brief.build import Workspace
+    from shangli_brief.writers import WriteOptions, writer_for
+    from shangli_brief.writers.pdf import serialize
+    spec = load_spec(ROOT / "briefs" / "overview.yaml")
+    workspace = Workspace()
+    doc, theme = workspace.document(spec), workspace.theme(spec)
+
+    def pdf() -> bytes:
+        buffer = io.BytesIO()
+        writer_for("pdf")(doc, theme, buffer, WriteOptions())
+        return buffer.getvalue()
+
+    ours = pdf()
+    serialize.uninstall()
+    try:
+        assert pdf() == ours
+    finally:
+        serialize.install()
