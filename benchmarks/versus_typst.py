@@ -9,10 +9,11 @@ One paired run, whole processes, medians of alternated runs:
   document written here from the same brief's model — the same headings, paragraphs, tables,
   key figures and closing lines, in a GB/T 9704 page (A4, 37/35/28/26 mm, 16 pt 仿宋 body on a
   28.95 pt pitch, 黑体/楷体 headings, page numbers) — with the same font files the PDF embeds;
-and the ratio. Each run starts a second after the one before, so that neither program's
-background work (our server readies its next process after a command) lands in the other's
-time. Our package is byte-compiled first, as pip does when it installs it (this machine sets
-PYTHONDONTWRITEBYTECODE, which would leave an editable install compiling on every run).
+and the ratio. Each run starts a second after our server has readied its next process (it
+rehearses for about half a second after each command, see warm.rehearse), so that neither
+program's background work lands in the other's time. Our package is byte-compiled first, as
+pip does when it installs it (this machine sets PYTHONDONTWRITEBYTECODE, which would leave an
+editable install compiling on every run).
 
 Also: the same without the server (SHANGLI_BRIEF_SERVER=0: every build a fresh process, as on
 Windows and for the first build of the day), a cold first run (--cold: empty font cache), the
@@ -126,14 +127,29 @@ def run(cmd, cwd=ROOT, env=None) -> float:
 
 
 PAUSE = 1.0  # seconds between runs: each program's background work settles first
+_run_dir: Path | None = None  # our server's folder, while it runs
+
+
+def settle() -> None:
+    """Wait until our server has readied its next process (the spare rehearses for about half
+    a second after each command: warm.rehearse), then PAUSE: neither program's background work
+    lands in the other's time, and each served build finds a ready spare, as a user's next
+    command does."""
+    deadline = time.monotonic() + 20
+    while _run_dir is not None and time.monotonic() < deadline:
+        text = "".join(log.read_text() for log in _run_dir.glob("*.log"))
+        if text.rfind(" ready in ") > text.rfind(" end "):
+            break
+        time.sleep(0.05)
+    time.sleep(PAUSE)
 
 
 def paired(first, second, runs: int = RUNS) -> tuple[list[float], list[float]]:
     a, b = [], []
     for __ in range(runs):  # alternated, so both see the same machine state
-        time.sleep(PAUSE)
+        settle()
         a.append(first())
-        time.sleep(PAUSE)
+        settle()
         b.append(second())
     return a, b
 
@@ -158,11 +174,32 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def private_mb(pid: int) -> float:
+    """Memory only this process holds (its own pages: what a fork has copied or allocated)."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        return sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty")) / 1024
+    except (OSError, KeyError, ValueError):
+        return float("nan")
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
 def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "shangli_brief")],
                    check=True, capture_output=True)
     tmp = Path(tempfile.mkdtemp(prefix="vs-typst-"))
-    run_dir = tmp / "run"  # a server of this benchmark's own, stopped at the end
+    global _run_dir
+    run_dir = _run_dir = tmp / "run"  # a server of this benchmark's own, stopped at the end
     served = {"SHANGLI_BRIEF_SERVER": "1", "SHANGLI_BRIEF_RUN_DIR": str(run_dir)}
     fresh = {"SHANGLI_BRIEF_SERVER": "0"}
     spec = ROOT / "briefs" / "overview.yaml"
@@ -196,10 +233,10 @@ def main() -> None:
 
     for label, env in (("served", served), ("fresh processes", fresh)):
         bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
-        m, lo, hi = median_of(lambda cmd=bulletin, env=env: (time.sleep(PAUSE), run(cmd, env=env))[1], 5)
+        m, lo, hi = median_of(lambda cmd=bulletin, env=env: (settle(), run(cmd, env=env))[1], 5)
         print(f"fireworks bulletin (DOCX + PDF), {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
         batch = [str(EXE), "build", "--out", str(tmp / "batch")]
-        m, lo, hi = median_of(lambda cmd=batch, env=env: (time.sleep(PAUSE), run(cmd, env=env))[1], 3)
+        m, lo, hi = median_of(lambda cmd=batch, env=env: (settle(), run(cmd, env=env))[1], 3)
         print(f"batch of the five samples, {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
     cache = tmp / "cold-cache"
     if "--cold" in sys.argv:
@@ -217,6 +254,10 @@ def main() -> None:
                             env={**os.environ, **served}).stdout
     for pid in (int(p) for p in __import__("re").findall(r"build server (\d+)", status)):
         print(f"the build server's resident memory: {rss_mb(pid):.0f} MB (shared with its forks until they write)")
+        for spare in children_of(pid):  # the spare (rehearsed) and its PDF process
+            for process, name in [(spare, "spare"), *((c, "its PDF process") for c in children_of(spare))]:
+                print(f"  {name} {process}: resident {rss_mb(process):.0f} MB, of it its own "
+                      f"{private_mb(process):.0f} MB")
     subprocess.run([str(EXE), "server", "stop"], capture_output=True, env={**os.environ, **served})
     shutil.rmtree(tmp, ignore_errors=True)
 
