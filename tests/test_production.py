@@ -1,6 +1,7 @@
 """Production runs: reproducible files, manifest, batches, print options, hardening."""
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -130,6 +131,58 @@ def test_killed_build_leaves_no_truncated_file(tmp_path):
                 assert digest == before[name]
             if name.endswith(".pdf"):
                 assert (out / name).read_bytes().rstrip().endswith(b"%%EOF")
+
+
+class _SlowPdf:
+    """Stands for the PDF process: the DOCX is made, then `result()` says so and waits (a PDF
+    still being laid out), or fails."""
+
+    def __init__(self, ready_fd: int | None, fail: bool = False):
+        self.ready_fd, self.fail = ready_fd, fail
+
+    def send(self, value):
+        pass
+
+    def cancel(self):
+        pass
+
+    def result(self):
+        from shangli_brief.errors import BuildError
+        if self.fail:
+            raise BuildError("the PDF failed")
+        os.write(self.ready_fd, b"1")
+        time.sleep(60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="O_TMPFILE and /proc are Linux's")
+def test_the_docx_written_while_the_pdf_is_made_leaves_nothing_when_killed(tmp_path):
+    """The DOCX is written into the output folder while the PDF is still being made (build.py's
+    _stage_ahead), as an unnamed file: a build killed then (SIGKILL) or failing leaves the
+    folder as it was, with no temporary file."""
+    out = tmp_path / "out"
+    assert run_cli("build", "briefs/fireworks-bulletin.yaml", "--out", out).returncode == 0
+    before = digests(out)
+    from shangli_brief.build import build
+    spec = load_spec(ROOT / "briefs" / "fireworks-bulletin.yaml")
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the build, waiting for its "PDF" with the DOCX already written
+        try:
+            build(spec, out, ("docx", "pdf"), Workspace(), early=_SlowPdf(ready_w))
+        finally:
+            os._exit(1)
+    os.close(ready_w)
+    assert os.read(ready_r, 1) == b"1"
+    held = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+    assert any(target.startswith(str(out) + "/#") for target in held), held  # the unnamed DOCX
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert digests(out) == before and not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    with pytest.raises(BriefError, match="the PDF failed"):
+        build(spec, out, ("docx", "pdf"), Workspace(), early=_SlowPdf(None, fail=True))
+    assert digests(out) == before and not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    opened = {os.readlink(f) for f in Path("/proc/self/fd").iterdir() if f.is_symlink()}
+    assert not [target for target in opened if target.startswith(str(out))]
 
 
 def test_yaml_limits(workspace):

@@ -15,9 +15,9 @@ from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
 from .narrative.templates import SectionCatalogue, make_environment
-from .portability import can_fork
+from .portability import can_fork, can_make_unnamed_files
 from .forked import Child, warm_up_pdf, write_pdf
-from .publish import publish_all
+from .publish import Staged, publish_all
 from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
@@ -149,41 +149,66 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         return fmt, written, buffer.getvalue()
 
     # Every format is made in memory first: a failure or a kill leaves the folder untouched.
-    if early is not None or (parallel and len(wanted) > 1 and "pdf" in wanted and can_fork()):
-        # The PDF is the long one: a second process loads ReportLab and the fonts while this
-        # one resolves the brief, then lays the PDF out while this one writes the DOCX. Without
-        # fork (Windows) a spawned process would spend longer importing than it saves: one
-        # process writes both.
-        child = early or Child(lambda: warm_up_pdf(theme), write_pdf)
-        try:
-            if getattr(child, "resolves_itself", False):
-                # a build server's PDF process resolves the brief itself, alongside this one,
-                # rather than wait for this one's document and unpickle it (forked.py)
-                child.send(("spec", spec, workspace.template_dirs, workspace.allow, options))
-                doc = workspace.document(spec)
-            else:
-                doc = workspace.document(spec)
-                child.send((doc, theme, options))
-            others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
-        except BaseException:
-            child.cancel()
-            raise
-        rendered = others + [("pdf", *child.result())]
-    else:
-        doc = workspace.document(spec)
-        rendered = [render(fmt, doc) for fmt in wanted]
-    _check_output_folder(out_dir)
-    outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, written.pages, len(data),
-                          hashlib.sha256(data).hexdigest(), written.warnings)
-               for fmt, written, data in rendered]
-    files = [(out.path, data) for out, (__, __, data) in zip(outputs, rendered)]
-    made_from = manifest.inputs(spec)
-    # All the formats of a brief and its manifest entries are published together or not at
-    # all, one build at a time per output folder.
-    with manifest.locked(out_dir):
-        index = manifest.updated(out_dir, outputs, made_from, {out.path.name for out in outputs})
-        publish_all([*files, (out_dir / manifest.MANIFEST, index)])
+    ahead: dict[str, Staged] = {}  # formats already written under their temporary names
+    try:
+        if early is not None or (parallel and len(wanted) > 1 and "pdf" in wanted and can_fork()):
+            # The PDF is the long one: a second process loads ReportLab and the fonts while
+            # this one resolves the brief, then lays the PDF out while this one writes the DOCX.
+            # Without fork (Windows) a spawned process would spend longer importing than it
+            # saves: one process writes both.
+            child = early or Child(lambda: warm_up_pdf(theme), write_pdf)
+            try:
+                if getattr(child, "resolves_itself", False):
+                    # a build server's PDF process resolves the brief itself, alongside this
+                    # one, rather than wait for this one's document and unpickle it (forked.py)
+                    child.send(("spec", spec, workspace.template_dirs, workspace.allow, options))
+                    doc = workspace.document(spec)
+                else:
+                    doc = workspace.document(spec)
+                    child.send((doc, theme, options))
+                others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
+                # While the PDF is still being made, the other formats are written under their
+                # temporary names (and synced): publishing then only renames them.
+                ahead = _stage_ahead(out_dir, spec.name, others)
+            except BaseException:
+                child.cancel()
+                raise
+            rendered = others + [("pdf", *child.result())]
+        else:
+            doc = workspace.document(spec)
+            rendered = [render(fmt, doc) for fmt in wanted]
+        _check_output_folder(out_dir)
+        outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, written.pages, len(data),
+                              hashlib.sha256(data).hexdigest(), written.warnings)
+                   for fmt, written, data in rendered]
+        files = [ahead.get(out.format) or (out.path, data) for out, (__, __, data) in zip(outputs, rendered)]
+        made_from = manifest.inputs(spec)
+        # All the formats of a brief and its manifest entries are published together or not
+        # at all, one build at a time per output folder.
+        with manifest.locked(out_dir):
+            index = manifest.updated(out_dir, outputs, made_from, {out.path.name for out in outputs})
+            publish_all([*files, (out_dir / manifest.MANIFEST, index)])
+    finally:
+        for staged in ahead.values():  # published (renamed away) or not to be: no file left
+            staged.discard()
     return outputs
+
+
+def _stage_ahead(out_dir: Path, name: str, rendered: list) -> dict[str, Staged]:
+    """Each (format, written, bytes) written as an unnamed file in the output folder, where that
+    folder is there to write in already; none where anything is in the way (the publishing
+    reports it)."""
+    ahead: dict[str, Staged] = {}
+    if not (can_make_unnamed_files() and out_dir.is_dir() and os.access(out_dir, os.W_OK)):
+        return ahead  # a named temporary file would outlive a SIGKILL: staged at publishing
+    try:
+        for fmt, __, data in rendered:
+            ahead[fmt] = Staged(out_dir / f"{name}.{fmt}", data)
+    except (BuildError, OSError):
+        for staged in ahead.values():
+            staged.discard()
+        return {}
+    return ahead
 
 
 def _check_output_folder(out_dir: Path) -> None:

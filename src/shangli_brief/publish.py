@@ -21,13 +21,53 @@ def publish(final: Path, data: bytes) -> None:
     publish_all([(Path(final), data)])
 
 
-def publish_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write every (path, bytes) or, on any failure, none: the old files stay as they were."""
+class Staged:
+    """A file written in full (and synced) before the other files of its brief are ready, as an
+    unnamed file in the output folder (O_TMPFILE: even a SIGKILL meanwhile leaves nothing):
+    publish_all gives it its temporary name and renames it with the others. Only where the
+    system makes unnamed files (can_make_unnamed_files). Whoever makes one hands it to
+    publish_all or discards it."""
+
+    def __init__(self, final: Path, data: bytes):
+        self.final = Path(final)
+        self.temp = _temp_name(self.final, "part")
+        self._fd: int | None = _unnamed(self.final.parent, data)
+
+    def name(self) -> Path:
+        """Its temporary name, given now (as _stage does when it writes)."""
+        _check_stage(self.final)
+        try:
+            _link(self._fd, self.final.parent, self.temp)
+        except OSError as e:
+            raise _cannot_write(self.final, e) from None
+        finally:
+            self._close()
+        return self.temp
+
+    def discard(self) -> None:
+        if self._fd is not None:
+            self._close()
+        else:
+            _remove(self.temp)
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def publish_all(files: list) -> None:
+    """Write every (path, bytes) — or take every Staged — or, on any failure, none: the old
+    files stay as they were."""
     staged: list[tuple[Path, Path]] = []   # (temporary, final)
     backups: dict[Path, Path | None] = {}  # final -> a copy of its old contents (None: was new)
     replaced: list[Path] = []
     try:
-        for final, data in files:
+        for item in files:
+            if isinstance(item, Staged):
+                staged.append((item.name(), item.final))
+                continue
+            final, data = item
             staged.append((_stage(final, data), final))
         for __, final in staged:
             backups[final] = _backup(final)
@@ -76,12 +116,21 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _stage(final: Path, data: bytes) -> Path:
+def _check_stage(final: Path) -> None:
     _sweep(final)
-    temp = _temp_name(final, "part")
     if final.is_dir():
         raise BuildError(_("cannot write {name}: a folder of that name is in the way").format(name=final.name),
                          Location(display_path(str(final.parent))))
+
+
+def _cannot_write(final: Path, e: OSError) -> BuildError:
+    return BuildError(_("cannot write {name}: {value}").format(name=final.name, value=e.strerror or e),
+                      Location(display_path(str(final.parent))))
+
+
+def _stage(final: Path, data: bytes) -> Path:
+    _check_stage(final)
+    temp = _temp_name(final, "part")
     try:
         if can_make_unnamed_files():
             _write_unnamed(final.parent, temp, data)
@@ -92,27 +141,40 @@ def _stage(final: Path, data: bytes) -> Path:
                 os.fsync(out.fileno())
     except OSError as e:
         _remove(temp)
-        raise BuildError(_("cannot write {name}: {value}").format(name=final.name, value=e.strerror or e),
-                         Location(display_path(str(final.parent)))) from None
+        raise _cannot_write(final, e) from None
     return temp
 
 
 def _write_unnamed(folder: Path, temp: Path, data: bytes) -> None:
+    fd = _unnamed(folder, data)
+    try:
+        _link(fd, folder, temp)
+    finally:
+        os.close(fd)
+
+
+def _unnamed(folder: Path, data: bytes) -> int:
+    """An unnamed file in `folder` holding `data`, synced: its descriptor."""
     fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
-    folder_fd = None
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-        # linkat(…, AT_SYMLINK_FOLLOW) gives the unnamed file its temporary name; Python calls
-        # linkat (not link, which would not follow /proc's link) only when given a folder fd.
-        folder_fd = os.open(folder, os.O_RDONLY)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _link(fd: int, folder: Path, temp: Path) -> None:
+    # linkat(…, AT_SYMLINK_FOLLOW) gives the unnamed file its temporary name; Python calls
+    # linkat (not link, which would not follow /proc's link) only when given a folder fd.
+    folder_fd = os.open(folder, os.O_RDONLY)
+    try:
         os.link(f"/proc/self/fd/{fd}", temp.name, dst_dir_fd=folder_fd, follow_symlinks=True)
     finally:
-        os.close(fd)
-        if folder_fd is not None:
-            os.close(folder_fd)
+        os.close(folder_fd)
 
 
 def _backup(final: Path) -> Path | None:
