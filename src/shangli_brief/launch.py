@@ -72,14 +72,20 @@ def run_dir() -> str | None:
     return folder
 
 
-def _package_files(root: str) -> list[tuple]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
-            if not name.endswith((".pyc", ".pyo")):
-                st = os.stat(os.path.join(dirpath, name))
-                out.append((os.path.relpath(os.path.join(dirpath, name), root), st.st_mtime_ns, st.st_size))
+def _package_files(root: str, prefix: str = "") -> list[tuple]:
+    """(path in the package, mtime, size) of every file but compiled ones, folder by folder as
+    os.walk goes (a folder's files, then its subfolders), in name order."""
+    out, folders = [], []
+    with os.scandir(root) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir():
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    folders.append(entry)
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                st = entry.stat()
+                out.append((prefix + entry.name, st.st_mtime_ns, st.st_size))
+    for folder in folders:
+        out += _package_files(folder.path, prefix + folder.name + os.sep)
     return out
 
 
