@@ -14,7 +14,7 @@ def warm_up_specs() -> list[Path]:
     return sorted(folder.glob("*.yaml"))
 
 
-def build_in_memory(spec_path: Path) -> dict[str, bytes]:
+def build_in_memory(spec_path: Path, formats: tuple[str, ...] = ("docx", "pdf", "html")) -> dict[str, bytes]:
     from .briefspec import load_spec
     from .build import Workspace
     from .writers import WriteOptions, writer_for
@@ -22,7 +22,7 @@ def build_in_memory(spec_path: Path) -> dict[str, bytes]:
     spec = load_spec(spec_path)
     doc, theme = workspace.document(spec), workspace.theme(spec)
     out = {}
-    for fmt in ("docx", "pdf", "html"):
+    for fmt in formats:
         buffer = io.BytesIO()
         writer_for(fmt)(doc, theme, buffer, WriteOptions())
         out[fmt] = buffer.getvalue()
@@ -41,26 +41,18 @@ def load_builtins() -> None:
         env.get_template(name)
 
 
-
 def rehearse(formats: tuple[str, ...]) -> None:
     """A build server's spare processes build the warm-up briefs once more, in memory, while
     they wait for a command. A fork shares the server's memory until it writes to it, and the
     first write to each page copies that page: here about 5 µs each, and a build writes to some
     5,000 of the server's pages (refcounts, allocator pools), 25-30 ms of every command. Once
     rehearsed, those pages are the fork's own and the command finds them ready (about 500
-    copies instead). Only built-in briefs: nothing of the user's is read, nothing is written.
+    copies instead). Only built-in briefs: nothing of the user's is read or written.
     Never fails: a problem here only leaves the pages to be copied during the command."""
     import gc
     try:
-        from .briefspec import load_spec
-        from .build import Workspace
-        from .writers import WriteOptions, writer_for
         for spec_path in warm_up_specs():
-            workspace = Workspace()
-            spec = load_spec(spec_path)
-            doc, theme = workspace.document(spec), workspace.theme(spec)
-            for fmt in formats:
-                writer_for(fmt)(doc, theme, io.BytesIO(), WriteOptions())
+            build_in_memory(spec_path, formats)
     except Exception:  # noqa: BLE001 - see above
         pass
     gc.collect()
