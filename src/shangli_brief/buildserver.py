@@ -220,6 +220,7 @@ class Server:
                     run_command(request, fds, conn.fileno(), self.done_w)
                 finally:
                     os._exit(70)
+            _own_group(pid)
         for fd in fds:
             os.close(fd)
         try:
@@ -264,6 +265,7 @@ class Server:
             finally:
                 os._exit(70)
         theirs.close()
+        _own_group(pid)
         self.spare = (pid, ours)
         self.spare_ready = False
         self.spare_since = time.perf_counter()
@@ -422,6 +424,13 @@ def _read_request(conn: socket.socket, fd_count: int = 3) -> tuple[dict, list[in
         for fd in fds:
             os.close(fd)
         raise
+
+
+def _own_group(pid: int) -> None:
+    """The fork's own process group, made here too (the fork makes it first thing, but the
+    server may want to stop the group before the fork has run at all)."""
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)
 
 
 def _become_command_process(inherited: list[int]) -> None:
