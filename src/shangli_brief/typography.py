@@ -80,13 +80,17 @@ def no_break_before(text: str) -> list[bool]:
                 or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
                 or (in_number and ch in UNIT_CHARS)
             )
-    # 个百分点 is one unit: 0.8个百分点 stays whole
+    keep_percentage_points(text, flags)
+    return flags
+
+
+def keep_percentage_points(text: str, flags: list[bool]) -> None:
+    """个百分点 is one unit: 0.8个百分点 stays whole."""
     start = text.find("百分点")
     while start > 0:
         if flags[start]:
             flags[start + 1] = flags[start + 2] = True
         start = text.find("百分点", start + 1)
-    return flags
 
 
 def text_units(text: str) -> float:

@@ -94,14 +94,13 @@ def test_styled_documents_are_independent_copies():
     assert len(second.styles.element) == len(first.styles.element) - 1
 
 
-def test_pdf_is_the_same_without_the_subsets_made_ahead(monkeypatch):
-    """deflate.py makes and compresses font subsets on a worker thread: the PDF is byte for byte
-    the one ReportLab writes alone."""
+def _pdf_of(name: str):
+    """A function writing the sample brief `name`'s PDF (resolved once) and returning its bytes,
+    to compare what two ways of writing it give."""
     from shangli_brief.briefspec import load_spec
     from shangli_brief.build import Workspace
     from shangli_brief.writers import WriteOptions, writer_for
-    from shangli_brief.writers.pdf import pages
-    spec = load_spec(ROOT / "briefs" / "overview.yaml")
+    spec = load_spec(ROOT / "briefs" / f"{name}.yaml")
     workspace = Workspace()
     doc, theme = workspace.document(spec), workspace.theme(spec)
 
@@ -109,7 +108,14 @@ def test_pdf_is_the_same_without_the_subsets_made_ahead(monkeypatch):
         buffer = io.BytesIO()
         writer_for("pdf")(doc, theme, buffer, WriteOptions())
         return buffer.getvalue()
+    return pdf
 
+
+def test_pdf_is_the_same_without_the_subsets_made_ahead(monkeypatch):
+    """deflate.py makes and compresses font subsets on a worker thread: the PDF is byte for byte
+    the one ReportLab writes alone."""
+    from shangli_brief.writers.pdf import pages
+    pdf = _pdf_of("overview")
     ahead = pdf()
     monkeypatch.setattr(pages, "page_done", lambda doc: None)
     monkeypatch.setattr(pages, "subsets_compressed_ahead", lambda doc: contextlib.nullcontext())
@@ -123,28 +129,19 @@ def _random_markup(rng: random.Random, body: str, strong: str) -> str:
     pieces = ["上栗县花炮产业", "产值突破300亿元，", "同比增长8.5%。", "（规上企业）", "“十四五”以来",
               "“压舱石”。", "（试行）》，", "。“", "”、“",
               "GDP", " a b ", "\u00a0", "\u3000", "——", "……", "😀", "ᠮᠣᠩ"]
+    wrappers = [(0.15, lambda t: f'<font name="{strong}">{t}</font>'),
+                (0.2, lambda t: f'<font size="{rng.choice([10, 12, 18])}">{t}</font>'),
+                (0.25, lambda t: f'<font color="#c00000">{t}</font>'),
+                (0.28, lambda t: f'<a href="#x">{t}</a>'),
+                (0.31, lambda t: f"<u>{t}</u>"),
+                (0.33, lambda t: f'<span backColor="#eeeeee">{t}</span>'),
+                (0.35, lambda t: f"<super>{t}</super>"),
+                (0.4, lambda t: t + "<br/>")]
     out = []
     for __ in range(rng.randint(1, 14)):
         text = rng.choice(pieces)
         kind = rng.random()
-        if kind < 0.15:
-            out.append(f'<font name="{strong}">{text}</font>')
-        elif kind < 0.2:
-            out.append(f'<font size="{rng.choice([10, 12, 18])}">{text}</font>')
-        elif kind < 0.25:
-            out.append(f'<font color="#c00000">{text}</font>')
-        elif kind < 0.28:
-            out.append(f'<a href="#x">{text}</a>')
-        elif kind < 0.31:
-            out.append(f"<u>{text}</u>")
-        elif kind < 0.33:
-            out.append(f'<span backColor="#eeeeee">{text}</span>')
-        elif kind < 0.35:
-            out.append(f"<super>{text}</super>")
-        elif kind < 0.4:
-            out.append(text + "<br/>")
-        else:
-            out.append(text)
+        out.append(next((wrap(text) for below, wrap in wrappers if kind < below), text))
     return "".join(out)
 
 
@@ -204,19 +201,8 @@ def test_briefs_draw_the_same_as_with_reportlabs_line_drawing(name, monkeypatch)
     """Whole briefs (a report with a contents page, a bulletin, charts and tables): the same
     PDF bytes whether their lines are drawn by drawline or by ReportLab."""
     from reportlab.platypus import paragraph
-    from shangli_brief.briefspec import load_spec
-    from shangli_brief.build import Workspace
-    from shangli_brief.writers import WriteOptions, writer_for
     from shangli_brief.writers.pdf import drawline
-    spec = load_spec(ROOT / "briefs" / f"{name}.yaml")
-    workspace = Workspace()
-    doc, theme = workspace.document(spec), workspace.theme(spec)
-
-    def pdf() -> bytes:
-        buffer = io.BytesIO()
-        writer_for("pdf")(doc, theme, buffer, WriteOptions())
-        return buffer.getvalue()
-
+    pdf = _pdf_of(name)
     ours = pdf()
     monkeypatch.setattr(paragraph, "_putFragLine", drawline._reportlabs)
     assert pdf() == ours
@@ -224,7 +210,8 @@ def test_briefs_draw_the_same_as_with_reportlabs_line_drawing(name, monkeypatch)
 
 def _no_break_before_every_position(text: str) -> list[bool]:
     """typography.no_break_before as it was, visiting every position: the reference."""
-    from shangli_brief.typography import _UNITS_OR_DASHES, CLOSING, DASHES, NUMERIC, OPENING, UNIT_CHARS
+    from shangli_brief.typography import (_UNITS_OR_DASHES, CLOSING, DASHES, NUMERIC, OPENING, UNIT_CHARS,
+                                          keep_percentage_points)
     flags = [False] * len(text)
     in_number = False
     for i in range(1, len(text)):
@@ -237,11 +224,7 @@ def _no_break_before_every_position(text: str) -> list[bool]:
                     or (prev.isascii() and prev.isalnum() and ch.isascii() and (ch.isalnum() or ch in ".%+"))
                     or (prev in NUMERIC and (ch in NUMERIC or ch.isdigit()))
                     or (in_number and ch in UNIT_CHARS))
-    start = text.find("百分点")
-    while start > 0:
-        if flags[start]:
-            flags[start + 1] = flags[start + 2] = True
-        start = text.find("百分点", start + 1)
+    keep_percentage_points(text, flags)  # the rule after the scan, unchanged
     return flags
 
 
@@ -381,19 +364,8 @@ def test_pdf_objects_are_written_as_reportlab_writes_them(seed, monkeypatch):
 
 
 def test_briefs_are_the_same_with_reportlabs_object_writing():
-    from shangli_brief.briefspec import load_spec
-    from shangli_brief.build import Workspace
-    from shangli_brief.writers import WriteOptions, writer_for
     from shangli_brief.writers.pdf import serialize
-    spec = load_spec(ROOT / "briefs" / "overview.yaml")
-    workspace = Workspace()
-    doc, theme = workspace.document(spec), workspace.theme(spec)
-
-    def pdf() -> bytes:
-        buffer = io.BytesIO()
-        writer_for("pdf")(doc, theme, buffer, WriteOptions())
-        return buffer.getvalue()
-
+    pdf = _pdf_of("overview")
     ours = pdf()
     serialize.uninstall()
     try:
