@@ -127,7 +127,7 @@ class Server:
             elif not self.stopping and not self._socket_is_ours():
                 self._stop("its socket was removed or replaced")
         if self.spare is not None:
-            self._close_spare_channel()  # it reads the end of its socket and exits
+            self._forget_spare()  # it reads the end of its socket and exits
         self.log("stopped")
         with contextlib.suppress(OSError):
             os.unlink(self.lock.name)
@@ -282,10 +282,12 @@ class Server:
         if self.spare_ready:
             self.log(f"spare {self.spare[0]} ready in {time.perf_counter() - self.spare_since:.2f} s")
 
-    def _close_spare_channel(self) -> None:
+    def _forget_spare(self) -> None:
+        """No spare any more: its channel unwatched and closed."""
         with contextlib.suppress(KeyError, ValueError):
             self.selector.unregister(self.spare[1])
         self.spare[1].close()
+        self.spare = None
 
     def _hand_to_spare(self, request: dict, fds: list[int], conn) -> int | None:
         if self.spare is None:
@@ -294,8 +296,7 @@ class Server:
         if not self.spare_ready:
             # Still rehearsing: it would make the command wait, or take a core from it. It is
             # ended, and the command forked directly; a new spare comes after the command.
-            self._close_spare_channel()
-            self.spare = None
+            self._forget_spare()
             self.dropped.add(pid)
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
@@ -365,8 +366,7 @@ class Server:
                 self.dropped.discard(pid)
                 continue
             if self.spare is not None and pid == self.spare[0]:
-                self._close_spare_channel()
-                self.spare = None
+                self._forget_spare()
                 self.spare_failures += 1
                 self.log(f"the spare {pid} ended without a command (status {status})")
                 if not self.stopping and self.spare_failures < 3:  # else a fork per command
