@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,17 +74,24 @@ def compiled(catalog: Catalog) -> bytes:
     return buf.getvalue()
 
 
+def translations_of(mo: bytes) -> dict:
+    """What a compiled catalog translates: (context, message) -> translation, its header (which
+    names the Babel that wrote it) aside, so that catalogs are compared by what they say."""
+    catalog = read_mo(io.BytesIO(mo))
+    return {(m.context, m.id): m.string for m in catalog if m.id}
+
+
 def main() -> int:
     check = "--check" in sys.argv
     catalog = merged(extracted(), read_translations())
     untranslated = missing(catalog)
     if check:
-        stale = not MO.exists() or MO.read_bytes() != compiled(catalog)  # same dates: same bytes
+        out_of_date = not MO.exists() or translations_of(MO.read_bytes()) != translations_of(compiled(catalog))
         for m in untranslated:
             print(f"no Chinese for: {m!r}", file=sys.stderr)
-        if stale:
+        if out_of_date:
             print(f"{MO.relative_to(ROOT)} is out of date: run `make messages`", file=sys.stderr)
-        return 1 if untranslated or stale else 0
+        return 1 if untranslated or out_of_date else 0
     with open(PO, "wb") as f:
         write_po(f, catalog, width=100, no_location=True, omit_header=False, sort_output=True)
     MO.write_bytes(compiled(catalog))

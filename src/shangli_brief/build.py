@@ -158,14 +158,8 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
             # saves: one process writes both.
             child = early or Child(lambda: warm_up_pdf(theme), write_pdf)
             try:
-                if getattr(child, "resolves_itself", False):
-                    # a build server's PDF process resolves the brief itself, alongside this
-                    # one, rather than wait for this one's document and unpickle it (forked.py)
-                    child.send(("spec", spec, workspace.template_dirs, workspace.allow, options))
-                    doc = workspace.document(spec)
-                else:
-                    doc = workspace.document(spec)
-                    child.send((doc, theme, options))
+                doc = workspace.document(spec)
+                child.send((doc, theme, options))
                 others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
                 # While the PDF is still being made, the other formats are written under their
                 # temporary names (and synced): publishing then only renames them.

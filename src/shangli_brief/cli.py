@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, display_path
 from .portability import user_path
-from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
+from .i18n import LANGUAGES, N_, _, early_language, translate_argparse
 
 EPILOG = N_("""examples:
   shangli-brief build                      build every briefs/*.yaml into out/
@@ -160,15 +160,6 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
                         "`make brief` does this once"))
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sv = sub.add_parser("server", help=_("show or stop the build server (Linux, macOS)"),
-                        description=_("After a build, a build server stays in the background for "
-                                      "15 minutes with the libraries and fonts loaded, so the next "
-                                      "build, check or verify starts at once. It restarts by itself "
-                                      "when shangli-brief, its libraries or the fonts change. "
-                                      "SHANGLI_BRIEF_SERVER=0 turns it off."))
-    sv.add_argument("action", nargs="?", choices=("status", "stop"), default="status",
-                    help=_("status (the default) or stop"))
-    sv.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for command in sub.choices.values():  # `shangli-brief build --version` works too
         command.formatter_class = HelpFormatter
         command.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
@@ -176,24 +167,6 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of the messages (zh or en)"))
     return p
-
-
-_parsers: dict[str, argparse.ArgumentParser] = {}  # by language, made ahead by a build server
-
-
-def prepare_parsers() -> None:
-    """Build the parser in each language now (a build server, before its first command)."""
-    from . import i18n
-    before = os.environ.get(i18n.ENV)
-    for lang in LANGUAGES:
-        i18n.set_language(lang)
-        translate_argparse()
-        _parsers[lang] = _parser()
-    if before is None:
-        del os.environ[i18n.ENV]
-    else:
-        os.environ[i18n.ENV] = before
-    i18n.forget_language()
 
 
 REPORT_TO = N_("the shangli-brief maintainers (README: Reporting a problem)")
@@ -213,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     early_language(sys.argv[1:] if argv is None else argv)
     translate_argparse()
-    parser = _parsers.get(language()) or _parser()
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -285,10 +258,7 @@ def _early_pdf_process(paths, formats, args):
     from .portability import can_fork
     if len(paths) != 1 or not can_fork() or (formats and not ("pdf" in formats and len(formats) > 1)):
         return None
-    from .forked import Child, take_spare, warm_up_for_spec, write_pdf
-    spare = take_spare()
-    if spare is not None:  # a build server's, already warm
-        return spare
+    from .forked import Child, warm_up_for_spec, write_pdf
     templates, allow = tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow))
     return Child(lambda: warm_up_for_spec(paths[0], templates, allow), write_pdf)
 
@@ -636,29 +606,8 @@ def cmd_verify(args) -> int:
     return 1 if findings else 0
 
 
-def cmd_server(args) -> int:
-    from . import launch
-    if not launch.available():
-        print(_("no build server on this system (it needs fork(), as Linux and macOS have), or "
-                "SHANGLI_BRIEF_SERVER=0: every command runs in its own process"))
-        return 0
-    answers = launch.ask_servers(args.action)
-    if args.action == "stop":
-        print(_("{count} build server(s) stopped").format(count=len(answers)))
-        return 0
-    if not answers:
-        print(_("no build server running; the next build starts one"))
-    for a in answers:
-        print(_("build server {pid}: since {since}, {served} command(s) run, {running} running now, "
-                "stops after {idle:.0f} minutes idle; log: {log}").format(
-            pid=a["pid"], since=a["since"], served=a["served"], running=a["running"], idle=a["idle"] / 60,
-            log=a["log"]))
-    return 0
-
-
 COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check,
-            "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts,
-            "server": cmd_server}
+            "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -47,73 +47,6 @@ def write_pdf(value):
     return written, buffer.getvalue()
 
 
-# A build server's spare process (buildserver.py) forks its PDF process before any command
-# comes: it then takes the command's folder, environment and language with the document.
-_spare: "Child | None" = None
-
-
-def prepare_spare() -> None:
-    global _spare
-    _spare = Child(_rehearse_pdf, _write_pdf_in_context, tells_ready=True)
-
-
-def _rehearse_pdf() -> None:
-    from .warm import rehearse
-    rehearse(("pdf",))
-
-
-def spare_ready() -> bool:
-    """Wait until the spare PDF process has rehearsed (warm.rehearse); False if it has died."""
-    return _spare is not None and _spare.ready()
-
-
-def take_spare() -> "Child | None":
-    """The ready PDF process, if this is a build server's command and it is still unused."""
-    global _spare
-    child, _spare = _spare, None
-    return None if child is None else _Contextual(child)
-
-
-def discard_spare() -> None:
-    """Unused by the command: killed, not waited for (the command's process ends next)."""
-    global _spare
-    if _spare is not None:
-        _spare.done = True
-        try:
-            os.kill(_spare.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        _spare = None
-
-
-def _write_pdf_in_context(value):
-    context, job = value
-    from .launch import take_context
-    take_context(**context)
-    if job[0] == "spec":  # the brief itself, to resolve here (see build.build)
-        from .build import Workspace
-        __, spec, template_dirs, allow, options = job
-        workspace = Workspace(template_dirs, allow)
-        job = (workspace.document(spec), workspace.theme(spec), options)
-    return write_pdf(job)
-
-
-class _Contextual:
-    """A spare Child sent the command's context with its value."""
-
-    resolves_itself = True
-
-    def __init__(self, child: "Child"):
-        self._child = child
-
-    def __getattr__(self, name):
-        return getattr(self._child, name)
-
-    def send(self, value) -> None:
-        from .launch import context
-        self._child.send((context(), value))
-
-
 _unreaped: list[int] = []
 
 
@@ -134,23 +67,17 @@ class Child:
     it later, and hands back the result. A BriefError raised there is raised here again, with its
     location; anything else becomes a BuildError rather than a lost traceback."""
 
-    def __init__(self, prepare, finish, tells_ready: bool = False):
+    def __init__(self, prepare, finish):
         self.done = False  # a result was taken or the child was ended
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
-        self._ready, ready = os.pipe() if tells_ready else (None, None)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(self._to_child)
             os.close(self._from_child)
             try:
                 die_with_parent()
-                if ready is not None:
-                    os.close(self._ready)
                 prepare()
-                if ready is not None:
-                    os.write(ready, b"1")
-                    os.close(ready)
                 with os.fdopen(to_child, "rb") as pipe:
                     value = pickle.load(pipe)
                 payload = ("ok", finish(value))
@@ -165,18 +92,6 @@ class Child:
                 os._exit(0)
         os.close(to_child)
         os.close(from_child)
-        if ready is not None:
-            os.close(ready)
-
-    def ready(self) -> bool:
-        """Whether prepare() has finished (made with tells_ready); False if the child died."""
-        if self._ready is None:
-            return True
-        try:
-            return os.read(self._ready, 1) == b"1"
-        finally:
-            os.close(self._ready)
-            self._ready = None
 
     def send(self, value) -> None:
         with os.fdopen(self._to_child, "wb") as pipe:
@@ -192,9 +107,6 @@ class Child:
         if self._to_child is not None:
             os.close(self._to_child)
             self._to_child = None
-        if self._ready is not None:
-            os.close(self._ready)
-            self._ready = None
         os.close(self._from_child)
         try:
             os.kill(self.pid, signal.SIGKILL)

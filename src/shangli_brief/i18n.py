@@ -43,12 +43,6 @@ def language() -> str:
     return _language
 
 
-def forget_language() -> None:
-    """Choose again from the environment (a build server's fork taking a client's)."""
-    global _language, _current
-    _language = _current = None
-
-
 def set_language(lang: str | None) -> str:
     """Fix the language for this process and the processes it starts (--lang)."""
     global _language, _current

@@ -73,14 +73,17 @@ def run(paths: list[Path], job: Job, report) -> int:
     roots = sorted({str(workspace_of(p)) for p in paths} | {str(p.resolve().parent) for p in paths}
                    | {str(f.parent) for files, __ in watched.values() for f in files if f.parent.exists()}
                    | {str(d) for __, dirs in watched.values() for d in dirs if d.exists()})
-    report(
-        _("watching {count} brief(s); save a spec, template, theme or data file to rebuild; Ctrl-C stops").format(
-            count=len(paths)
-        )
-    )
     outputs = {Path(job.out_dir).resolve()} if job.out_dir else set()
-    for changes in watch(*roots, debounce=50, step=20, raise_interrupt=False,
-                         watch_filter=lambda change, name: _relevant(name, outputs)):
+    # "watching" is said once the watcher is in place: watchfiles sets it up when its generator
+    # first runs, and yields an empty set after `rust_timeout` ms without a change. Ctrl-C is
+    # raised as KeyboardInterrupt (main_loop says "stopped"), not logged in English.
+    ready = False
+    for changes in watch(*roots, debounce=50, step=20, rust_timeout=200, yield_on_timeout=True,
+                         raise_interrupt=True, watch_filter=lambda change, name: _relevant(name, outputs)):
+        if not ready:
+            ready = True
+            report(_("watching {count} brief(s); save a spec, template, theme or data file to rebuild; "
+                     "Ctrl-C stops").format(count=len(paths)))
         changed = {Path(name).resolve() for __, name in changes}
         for path in paths:
             files, folders = watched[path]

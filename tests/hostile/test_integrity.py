@@ -143,7 +143,9 @@ def test_a_signal_stops_the_batch_and_its_workers(ws, signum):
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode != 0 and "Traceback" not in stderr, stderr
-    time.sleep(0.2)
+    deadline = time.monotonic() + 20  # they end at once; this guards a hang
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.02)
     assert not [pid for pid in workers if alive(pid)], "workers left running"
     out = ws / "out"
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")] if out.exists() else []

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import signal
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,9 +66,7 @@ def test_any_spec_text_checks_cleanly(text, tmp_path_factory):
     ws = tmp_path_factory.mktemp("prop")
     (ws / "briefs").mkdir()
     (ws / "briefs" / "p.yaml").write_text(text, "utf-8", errors="surrogatepass")
-    start = time.monotonic()
     code, err = run_in_process("check", ws / "briefs" / "p.yaml")
-    assert time.monotonic() - start < 30
     assert code in (0, 2), err
     assert "Traceback" not in err and "internal error" not in err, err
 
@@ -101,8 +98,6 @@ def test_any_template_text_renders_or_fails_cleanly(template, tmp_path_factory):
     (ws / "templates" / "sections").mkdir(parents=True)
     (ws / "templates" / "sections" / "t.md.j2").write_text(template, "utf-8")
     (ws / "briefs" / "p.yaml").write_text("title: 简报\nsections:\n  - section: t\n", "utf-8")
-    start = time.monotonic()
     code, err = run_in_process("check", ws / "briefs" / "p.yaml")
-    assert time.monotonic() - start < 30
     assert code in (0, 2), err
     assert "Traceback" not in err and "internal error" not in err, err

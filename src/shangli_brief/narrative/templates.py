@@ -99,8 +99,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return _KeptBytecodeCache(str(folder))
 
 
-# Compiled templates by file key and source checksum, kept for the process: a build server's
-# commands (and `watch`'s rebuilds) find them here instead of reading the cache folder.
+# Compiled templates by file key and source checksum, kept for the process: `watch`
+# rebuilds and a batch worker's next brief find them here instead of reading the cache folder.
 _compiled: dict[tuple[str, str], object] = {}
 
 
@@ -150,7 +150,7 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
 
 
 # What _inspect reads from a template's syntax tree, by file and text: parsed once per process
-# (every brief lists every section; a build server parses them before its first command).
+# (every brief lists every section).
 _template_facts: dict[tuple[str, str], tuple] = {}
 
 

@@ -9,10 +9,8 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import DocIf
 
-from .deflate import forget as forget_subsets
-from .deflate import page_done, subsets_compressed_ahead
 from ...theme import Theme
-from .linebreak import install as install_char_spacing
+from .rl import install_char_spacing
 
 
 CONTENTS_FORM = "shangli-contents"
@@ -31,14 +29,11 @@ class BriefDocTemplate(BaseDocTemplate):
         self.contents = contents
 
     def beforeDocument(self):
-        self._bookmarks = 0
-        self._outline_level = 0
+        self.bookmarks = 0
+        self.outline_level = 0
 
     def beforePage(self):
         self.page_has_content = False  # a blank page (duplex printing) gets no page number
-
-    def afterPage(self):
-        page_done(self.canv._doc)  # completed font subsets are compressed meanwhile (deflate.py)
 
     def afterFlowable(self, flowable):
         if not isinstance(flowable, (DocIf, CondPageBreak, PageBreak, ActionFlowable)):  # not content
@@ -47,10 +42,10 @@ class BriefDocTemplate(BaseDocTemplate):
         if mark is None:
             return
         level, text = mark
-        level = min(level, self._outline_level + 1)  # the outline cannot skip a level
-        self._outline_level = level
-        self._bookmarks += 1
-        key = f"heading-{self._bookmarks}"
+        level = min(level, self.outline_level + 1)  # the outline cannot skip a level
+        self.outline_level = level
+        self.bookmarks += 1
+        key = f"heading-{self.bookmarks}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level - 1, closed=level > 1)
         if self.contents is not None and level == 1:
@@ -64,14 +59,9 @@ class BriefDocTemplate(BaseDocTemplate):
             def save(canvas):  # noqa: N805 - the canvas, inside the template's build
                 if contents is not None:
                     contents.draw_form(canvas)
-                with subsets_compressed_ahead(canvas._doc):
-                    super().save()
+                super().save()
 
-        try:
-            super().build(flowables, canvasmaker=_Canvas)
-        finally:
-            if getattr(self, "canv", None) is not None:
-                forget_subsets(self.canv._doc)
+        super().build(flowables, canvasmaker=_Canvas)
 
 
 class Contents(Flowable):
@@ -128,9 +118,9 @@ class Contents(Flowable):
 
     def draw_form(self, canvas) -> None:
         for part in self.drawn:
-            part._draw_form(canvas, self.entries[part.start:part.stop])
+            part.fill_form(canvas, self.entries[part.start:part.stop])
 
-    def _draw_form(self, canvas, entries) -> None:
+    def fill_form(self, canvas, entries) -> None:
         canvas.beginForm(self.form, lowerx=0, lowery=0, upperx=self.width, uppery=self.height)
         canvas.setFont(self.font, self.size)
         dot = canvas.stringWidth(". ", self.font, self.size)

@@ -1,7 +1,6 @@
 """Theme values in ReportLab terms: registered fonts and ParagraphStyles."""
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -15,7 +14,7 @@ from ...errors import BriefError, BuildError
 from ...fontconvert import cache_dir
 from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, resolve_theme_fonts
 from ...theme import TextStyle, Theme
-from .facecache import load_ttfont
+from .rl import load_ttfont
 from ...i18n import _
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
@@ -30,9 +29,6 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     if key not in _registered:
         name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
         ttf = load_ttfont(name, font.file, font.index)
-        # Every PDF's subset copies the same tables (name, post, OS/2 …) out of the font's bytes:
-        # copied once per process instead (bytes, never changed).
-        ttf.face.get_table = functools.lru_cache(maxsize=None)(ttf.face.get_table)
         pdfmetrics.registerFont(ttf)
         _registered[key] = (name, frozenset(ttf.face.charToGlyph))
     return _registered[key]

@@ -16,21 +16,13 @@ from ...theme import HeadingNumberer, Theme
 from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
                panel_label, table_column_widths, title_text)
 from ...typography import FULL_WIDTH_SPACE
-from . import drawline, serialize
-from .linebreak import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .pages import BriefDocTemplate, Contents, PageDecorator
-from .paramarkup import frags_of
+from .rl import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .styles import PdfStyles
 from ...i18n import _
 
 _styles_cache: dict[str, PdfStyles] = {}
 
-
-# Streams (fonts above all) are written as compressed binary, not ASCII85-encoded as well:
-# a quarter smaller, and no pass over every byte in Python where rl_accel is missing.
-rl_config.useA85 = 0
-drawline.install()  # our lines drawn without what they never have (the same bytes)
-serialize.install()  # ReportLab's object writing, faster in three pure functions (the same bytes)
 
 
 def styles_for(theme: Theme) -> PdfStyles:
@@ -125,6 +117,9 @@ class PdfWriter(BlockVisitor):
 
     # -- page setup -----------------------------------------------------------------------
     def write(self, path: str) -> Written:
+        # Streams (fonts above all) are written as compressed binary, not ASCII85-encoded as
+        # well: a quarter smaller, and no pass over every byte in Python where rl_accel is missing.
+        rl_config.useA85 = 0
         t = self.theme
         template = BriefDocTemplate(
             path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
@@ -154,8 +149,6 @@ class PdfWriter(BlockVisitor):
     def glyph_warnings(self) -> tuple[str, ...]:
         return glyph_warnings(self.styles.glyphs or {})
 
-
-
     # -- text -----------------------------------------------------------------------------
     def para(self, text_or_runs, style) -> ChineseParagraph:
         """A paragraph in a theme style (by name) or a ParagraphStyle, from text or runs."""
@@ -163,13 +156,9 @@ class PdfWriter(BlockVisitor):
         runs = [model.Run(text_or_runs)] if isinstance(text_or_runs, str) else text_or_runs
         markup = "".join(self._run(r, pstyle.fontName) for r in runs)
         # ReportLab's parser turns the ideographic space (表1　标题) into a Latin space; it goes
-        # through as a stand-in and is put back when the line is broken (linebreak.py).
+        # through as a stand-in and is put back when the line is broken (rl.py).
         markup = markup.replace(FULL_WIDTH_SPACE, IDEOGRAPHIC_SPACE).replace("\n", "<br/>")
-        read = frags_of(markup, pstyle)  # ReportLab's own frags, without its HTML tokenizer
-        if read is None:
-            return ChineseParagraph(markup, pstyle)
-        text, pstyle, frags = read
-        return ChineseParagraph(text, pstyle, frags=frags)
+        return ChineseParagraph(markup, pstyle)
 
     def _run(self, run: model.Run, base_font: str) -> str:
         role = "strong" if run.bold else "emphasis" if run.italic else None
