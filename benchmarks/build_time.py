@@ -1,12 +1,11 @@
 """Wall time of building briefs in both formats, as a user runs them.
 
 For each brief: the median of several cold runs (a new process each time: start-up, imports,
-fonts and all; no build server, see versus_typst.py for served builds), and the in-process time
+fonts and all), and the in-process time
 of a warm rebuild. The overview brief has no chart; the investment brief has two (matplotlib is
 loaded only for it). Run with `make bench`."""
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ def cold_run(spec: Path, out: Path) -> float:
     exe = Path(sys.executable).parent / "shangli-brief"
     start = time.perf_counter()
     subprocess.run([str(exe), "build", str(spec), "--out", str(out)], check=True,
-                   capture_output=True, cwd=ROOT, env={**os.environ, "SHANGLI_BRIEF_SERVER": "0"})
+                   capture_output=True, cwd=ROOT)
     return time.perf_counter() - start
 
 

@@ -2,7 +2,6 @@
 LibreOffice's time to convert our DOCX to PDF, for reference. Run with `make bench`."""
 from __future__ import annotations
 
-import os
 import resource
 import shutil
 import subprocess
@@ -11,9 +10,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# Fresh processes, whose memory and time these figures are about (versus_typst.py measures
-# builds served by the build server too).
-os.environ["SHANGLI_BRIEF_SERVER"] = "0"
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "shangli-brief"
 BATCH = 40

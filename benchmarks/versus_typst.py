@@ -1,24 +1,17 @@
 """How long a user waits, against the Typst compiler setting the same text.
 
-    .venv/bin/python benchmarks/versus_typst.py     (needs `pip install typst`, benchmark only)
+    .venv/bin/python benchmarks/versus_typst.py [--cold]   (needs `pip install typst`, benchmark only)
 
-One paired run, whole processes, medians of alternated runs:
-- `shangli-brief build briefs/overview.yaml` (DOCX and PDF) as a user runs it again during the
-  day: its build server already running (see buildserver.py), fonts cached;
+One paired run, whole fresh processes (as every build on Windows), medians of alternated runs:
+- `shangli-brief build briefs/overview.yaml` (DOCX and PDF), fonts cached;
 - Typst (the `typst` package from PyPI, called from a fresh Python process) compiling a Typst
   document written here from the same brief's model — the same headings, paragraphs, tables,
   key figures and closing lines, in a GB/T 9704 page (A4, 37/35/28/26 mm, 16 pt 仿宋 body on a
   28.95 pt pitch, 黑体/楷体 headings, page numbers) — with the same font files the PDF embeds;
-and the ratio. Each run starts a second after our server has readied its next process (it
-rehearses for about half a second after each command, see warm.rehearse), so that neither
-program's background work lands in the other's time. Our package is byte-compiled first, as
-pip does when it installs it (this machine sets PYTHONDONTWRITEBYTECODE, which would leave an
-editable install compiling on every run).
+and the ratio. Our package is byte-compiled first, as pip does when it installs it.
 
-Also: the same without the server (SHANGLI_BRIEF_SERVER=0: every build a fresh process, as on
-Windows and for the first build of the day), a cold first run (--cold: empty font cache), the
-fireworks bulletin, the batch of the four samples, and the memory of one build and of the
-server."""
+Also: the fireworks bulletin, the batch of the samples, the peak memory of one build, and with
+--cold the first build after installing (an empty cache: `init` and `build`)."""
 from __future__ import annotations
 
 import os
@@ -126,82 +119,18 @@ def run(cmd, cwd=ROOT, env=None) -> float:
     return time.perf_counter() - start
 
 
-PAUSE = 1.0  # seconds between runs: each program's background work settles first
-_run_dir: Path | None = None  # our server's folder, while it runs
-
-
-def settle() -> None:
-    """Wait until our server has readied its next process (the spare rehearses for about half
-    a second after each command: warm.rehearse), then PAUSE: neither program's background work
-    lands in the other's time, and each served build finds a ready spare, as a user's next
-    command does."""
-    deadline = time.monotonic() + 20
-    while _run_dir is not None and time.monotonic() < deadline:
-        text = "".join(log.read_text() for log in _run_dir.glob("*.log"))
-        if text.rfind(" ready in ") > text.rfind(" end "):
-            break
-        time.sleep(0.05)
-    time.sleep(PAUSE)
-
-
 def paired(first, second, runs: int = RUNS) -> tuple[list[float], list[float]]:
     a, b = [], []
     for __ in range(runs):  # alternated, so both see the same machine state
-        settle()
         a.append(first())
-        settle()
         b.append(second())
     return a, b
-
-
-def wait_for_server(env: dict, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        out = subprocess.run([str(EXE), "server"], capture_output=True, text=True, env={**os.environ, **env}).stdout
-        if out.startswith("build server"):
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def private_mb(pid: int) -> float:
-    """Memory only this process holds (its own pages: what a fork has copied or allocated)."""
-    try:
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
-        return sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty")) / 1024
-    except (OSError, KeyError, ValueError):
-        return float("nan")
-
-
-def children_of(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            pass
-    return out
 
 
 def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "shangli_brief")],
                    check=True, capture_output=True)
     tmp = Path(tempfile.mkdtemp(prefix="vs-typst-"))
-    global _run_dir
-    run_dir = _run_dir = tmp / "run"  # a server of this benchmark's own, stopped at the end
-    served = {"SHANGLI_BRIEF_SERVER": "1", "SHANGLI_BRIEF_RUN_DIR": str(run_dir)}
-    fresh = {"SHANGLI_BRIEF_SERVER": "0"}
     spec = ROOT / "briefs" / "overview.yaml"
     source, folders = typst_source(spec)
     (tmp / "overview.typ").write_text(source, "utf-8")
@@ -210,56 +139,31 @@ def main() -> None:
                  "font_paths=sys.argv[3:], ignore_system_fonts=True)",
                  str(tmp / "overview.typ"), str(tmp / "typst.pdf"), *folders]
     ours_cmd = [str(EXE), "build", str(spec), "--out", str(tmp / "out")]
-    run(typst_cmd), run(ours_cmd, env=served)  # warm the disk cache; the first build starts the server
-    if not wait_for_server(served):
-        print("no build server started (this system has no fork()?): the served figures are fresh processes")
+    run(typst_cmd), run(ours_cmd)  # the disk cache warmed for both
     typst_version = __import__("typst").__version__
-
-    def report(label: str, ours: list[float], theirs: list[float]) -> None:
-        o, t = statistics.median(ours), statistics.median(theirs)
-        print(f"{label}, {len(ours)} alternated runs, whole processes (medians):")
-        print(f"  shangli-brief build (DOCX + PDF): {o:.3f} s   (min {min(ours):.3f}, max {max(ours):.3f})")
-        print(f"  Typst {typst_version} (PDF, {typst_pages} pages):      {t:.3f} s   (min {min(theirs):.3f}, "
-              f"max {max(theirs):.3f})")
-        print(f"  ratio ours/Typst: {o / t:.2f}")
-
-    ours, theirs = paired(lambda: run(ours_cmd, env=served), lambda: run(typst_cmd))
+    ours, theirs = paired(lambda: run(ours_cmd), lambda: run(typst_cmd))
     pages = subprocess.run(["pdfinfo", str(tmp / "typst.pdf")], capture_output=True, text=True).stdout
     typst_pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?")
-    report("overview brief, build server running (the daily case)", ours, theirs)
-    ours, theirs = paired(lambda: run(ours_cmd, env=fresh), lambda: run(typst_cmd), 5)
-    report("overview brief, no build server (SHANGLI_BRIEF_SERVER=0; Windows; the day's first build)",
-           ours, theirs)
-
-    for label, env in (("served", served), ("fresh processes", fresh)):
-        bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
-        m, lo, hi = median_of(lambda cmd=bulletin, env=env: (settle(), run(cmd, env=env))[1], 5)
-        print(f"fireworks bulletin (DOCX + PDF), {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
-        batch = [str(EXE), "build", "--out", str(tmp / "batch")]
-        m, lo, hi = median_of(lambda cmd=batch, env=env: (settle(), run(cmd, env=env))[1], 3)
-        print(f"batch of the five samples, {label}: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
-    subprocess.run(ours_cmd, check=True, capture_output=True, env={**os.environ, **fresh})
+    o, t = statistics.median(ours), statistics.median(theirs)
+    print(f"overview brief, fresh processes, {len(ours)} alternated runs (medians):")
+    print(f"  shangli-brief build (DOCX + PDF): {o:.3f} s   (min {min(ours):.3f}, max {max(ours):.3f})")
+    print(f"  Typst {typst_version} (PDF, {typst_pages} pages):      {t:.3f} s   (min {min(theirs):.3f}, "
+          f"max {max(theirs):.3f})")
+    print(f"  ratio ours/Typst: {o / t:.2f}")
+    bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
+    m, lo, hi = median_of(lambda: run(bulletin), 5)
+    print(f"fireworks bulletin (DOCX + PDF): median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
+    batch = [str(EXE), "build", "--out", str(tmp / "batch")]
+    m, lo, hi = median_of(lambda: run(batch), 3)
+    print(f"batch of the samples: median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory of one process of these builds: {peak:.0f} MB")
-    cache = tmp / "cold-cache"
-    if "--cold" in sys.argv:
-        cold_env = {**fresh, "SHANGLI_BRIEF_CACHE": str(cache)}
-        cold = run(ours_cmd, env=cold_env)
-        cold_again = run(ours_cmd, env=cold_env)
-        print(f"cold first run without --prepare (plain faces until converted): {cold:.2f} s; "
-              f"second run {cold_again:.2f} s")
-        prepared = run([str(EXE), "fonts", "--prepare"], env={"SHANGLI_BRIEF_CACHE": str(cache)})
-        print(f"  fonts --prepare into an empty cache (conversions, once): {prepared:.1f} s; its peak "
-              f"memory {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB (fontTools)")
-    status = subprocess.run([str(EXE), "server"], capture_output=True, text=True,
-                            env={**os.environ, **served}).stdout
-    for pid in (int(p) for p in __import__("re").findall(r"build server (\d+)", status)):
-        print(f"the build server's resident memory: {rss_mb(pid):.0f} MB (shared with its forks until they write)")
-        for spare in children_of(pid):  # the spare (rehearsed) and its PDF process
-            for process, name in [(spare, "spare"), *((c, "its PDF process") for c in children_of(spare))]:
-                print(f"  {name} {process}: resident {rss_mb(process):.0f} MB, of it its own "
-                      f"{private_mb(process):.0f} MB")
-    subprocess.run([str(EXE), "server", "stop"], capture_output=True, env={**os.environ, **served})
+    print(f"peak memory of one process of these builds (or of Typst's): {peak:.0f} MB")
+    if "--cold" in sys.argv:  # the first build after installing: nothing cached
+        cold_env = {"SHANGLI_BRIEF_CACHE": str(tmp / "cold-cache")}
+        start = time.perf_counter()
+        run([str(EXE), "init", str(tmp / "ws")], env=cold_env)
+        run([str(EXE), "build"], cwd=tmp / "ws", env=cold_env)
+        print(f"first build after installing (empty cache, init + build): {time.perf_counter() - start:.1f} s")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.path import Path as MPath  # noqa: E402
 
-from .fonts import resolve_theme_fonts  # noqa: E402
+from .fonts import resolve_theme_fonts, text_chars  # noqa: E402
 from .model import Chart  # noqa: E402
 from .theme import Theme  # noqa: E402
 from .typography import balanced_lines  # noqa: E402
@@ -32,14 +32,14 @@ def _family(path: str) -> str:
     return font_manager.FontProperties(fname=path).get_name()
 
 
-def chart_fonts(theme: Theme) -> dict[str, str]:
-    """Font role -> matplotlib family, from the same files the PDF embeds."""
-    return {role: _family(font.file) for role, font in resolve_theme_fonts(theme).items()
+def chart_fonts(theme: Theme, chars: frozenset[int]) -> dict[str, str]:
+    """Font role -> matplotlib family, from the same files the PDF embeds (holding `chars`)."""
+    return {role: _family(font.file) for role, font in resolve_theme_fonts(theme, chars).items()
             if font.index == 0}  # matplotlib reads the first face of a collection only
 
 
 def figure(chart: Chart, theme: Theme) -> Figure:
-    fonts = chart_fonts(theme)
+    fonts = chart_fonts(theme, text_chars(chart))
     # Labels in 黑体: at 8 pt a sans reads better than 仿宋's thin strokes, as in printed
     # statistical reports (and its simpler outlines make the PDF's label paths lighter)
     body = fonts.get("hei") or fonts.get("body") or next(iter(fonts.values()))

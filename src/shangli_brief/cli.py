@@ -157,8 +157,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--layout", default="bulletin", metavar="LAYOUT",
                    help=_("the layout whose theme to show (a file in layouts/: bulletin, report)"))
     f.add_argument("--prepare", action="store_true",
-                   help=_("convert the CFF fonts (Noto CJK) to TrueType now and cache them; "
-                        "`make brief` does this once"))
+                   help=_("convert the free CFF fonts (FandolFang, Noto CJK) for all of GB2312 now; optional: "
+                          "each build converts the characters it needs"))
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for command in sub.choices.values():  # `shangli-brief build --version` works too
         command.formatter_class = HelpFormatter
@@ -517,17 +517,19 @@ def cmd_fonts(args) -> int:
 
 
 def _prepare_fonts(fontconvert, resolve_role) -> int:
-    """Convert what the themes need and is not cached yet; silent when everything is ready
-    (`make brief` runs this every time)."""
+    """Optional: convert the whole GB2312 set ahead for every theme's faces, so that no build
+    converts anything; silent when everything is ready. Builds convert what they need anyway."""
     from .theme import load_theme
-    fontconvert.announce = lambda source: print(
-        _("converting {name} to TrueType for the PDF (10–20 s, once)").format(name=Path(source).name), file=sys.stderr)
+    fontconvert.announce = lambda source, count: print(
+        _("converting {name} to TrueType for the PDF ({count} characters, once)").format(
+            name=Path(source).name, count=count), file=sys.stderr)
+    charset = frozenset(fontconvert.briefing_charset())
     missing = 0
     from .layout import names as layout_names
     for layout in layout_names():
         for name, role in load_theme(layout).fonts.items():
             try:
-                resolve_role(role, prepare=True)
+                resolve_role(role, charset)
             except BriefError as e:
                 missing += 1
                 print(

@@ -1,19 +1,28 @@
-"""Converting a CFF-based OpenType face (Noto CJK) to a TrueType subset ReportLab can embed, and
-subsetting large TrueType faces the same way so that they load faster.
+"""Faces ReportLab can embed, made from a CFF-based OpenType face (FandolFang, Noto CJK) or a
+large TrueType collection: a TrueType subset holding the characters the briefs use.
 
-ReportLab embeds TrueType outlines only. fontTools subsets the face to the characters a county
-briefing uses (GB2312 and the marks around it) and turns its cubic outlines into quadratic ones.
-This takes tens of seconds, so it runs once (`shangli-brief fonts --prepare`, called by
-`make brief` and `make test`) and the result is kept in the user's cache folder."""
+ReportLab embeds TrueType outlines only, and parses a face in pure Python. fontTools subsets the
+face and turns its cubic outlines into quadratic ones: about 1.5 ms a character, so a brief's
+1,000 distinct characters take a second or two a face at its first build, and the whole GB2312
+set (`shangli-brief fonts --prepare`, optional) some tens of seconds. The subset is kept in the
+user's cache folder and grows when a brief needs characters it lacks (the characters asked for so
+far are listed beside it).
+
+The same inputs give the same PDF on every machine, whatever the cache held before: a subset
+keeps the source face's global tables (its bounding box, metrics, OS/2 ranges and date, not
+recomputed for the subset), and each glyph is converted by itself, so the glyphs and tables
+ReportLab copies into a PDF do not depend on which other characters the subset holds."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
+from .folderlock import folder_locked
 from .portability import cache_dir as _app_cache_dir
 
-CHARSET_VERSION = "gb2312-1"
+FORMAT_VERSION = "grown-2"  # of the subsets: a change makes them anew
 
 
 def cache_dir() -> Path:
@@ -25,16 +34,24 @@ def cached_path(source: str, index: int) -> Path:
     """Where the converted face lives: named after the source file, face and its size/date,
     so an updated font package is converted again."""
     stat = Path(source).stat()
-    key = f"{source}:{index}:{stat.st_size}:{int(stat.st_mtime)}:{CHARSET_VERSION}"
+    key = f"{source}:{index}:{stat.st_size}:{int(stat.st_mtime)}:{FORMAT_VERSION}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return cache_dir() / f"{Path(source).stem}-{index}-{digest}.ttf"
 
 
-def briefing_charset() -> set[int]:
-    """GB2312's characters, ASCII, and the CJK and full-width punctuation blocks."""
+def base_charset() -> set[int]:
+    """What every subset holds: ASCII, the CJK and full-width punctuation blocks, a few signs and
+    the Chinese numerals (page numbers, heading numbers, list marks)."""
     codes = set(range(0x20, 0x7F))
     codes |= set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
     codes |= {0xB7, 0xD7, 0xF7, 0x2103, 0x2116, 0x2160, 0x25CF, 0x25A0, 0x2605}
+    codes |= {ord(ch) for ch in "〇一二三四五六七八九十百千万亿零两"}
+    return codes
+
+
+def briefing_charset() -> set[int]:
+    """The base set and GB2312's characters: what `fonts --prepare` converts ahead."""
+    codes = base_charset()
     for code in range(0x4E00, 0xA000):
         try:
             chr(code).encode("gb2312")
@@ -44,65 +61,116 @@ def briefing_charset() -> set[int]:
     return codes
 
 
-# Called with the source file before each conversion (the `fonts` command says what it waits for)
+# Called with the source file and the number of characters before each conversion (the `fonts`
+# command and a build say what they wait for)
 announce = None
 
 
-def convert(source: str, index: int, target: Path) -> Path:
-    """Subset face `index` of `source` and write it as a TrueType font at `target`."""
+def _listing(target: Path) -> Path:
+    return target.with_suffix(".json")
+
+
+def covered(target: Path) -> set[int]:
+    """The characters a cached subset was made for (the source may lack some): empty when there
+    is none, or its listing does not belong to it (a run killed between the two files)."""
+    try:
+        listing = json.loads(_listing(target).read_text("utf-8"))
+        if listing["size"] != target.stat().st_size:
+            return set()
+        return set(listing["chars"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def ensure(source: str, index: int, chars) -> Path:
+    """The cached subset of face `index` of `source`, holding `chars` (code points) as far as the
+    face has them: made now, or grown, when it does not yet."""
+    target = cached_path(source, index)
+    wanted = set(chars)
+    have = covered(target)
+    if have and wanted <= have:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # One process at a time grows the fonts, each from what the last one left: a subset only
+    # ever gains characters, so a file another build has registered meanwhile stays valid.
+    with folder_locked(target.parent):
+        have = covered(target)
+        if not have or not wanted <= have:
+            convert(source, index, target, have | wanted | base_charset())
+    return target
+
+
+def convert(source: str, index: int, target: Path, chars) -> Path:
+    """Subset face `index` of `source` to `chars` and write it as a TrueType font at `target`,
+    with the listing of the characters it was made for."""
     if announce is not None:
-        announce(source)
+        announce(source, len(chars))
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(source, fontNumber=index, lazy=False)
+    # The source's global tables stay as they are: no bounding boxes, dates, ranges or first and
+    # last characters recomputed for the subset (see the module's note on reproducible PDFs).
+    font = TTFont(source, fontNumber=index, lazy=False, recalcBBoxes=False, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.hinting = False
+    options.prune_unicode_ranges = False
+    options.prune_codepage_ranges = False
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG", "meta"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=briefing_charset())
+    subsetter.populate(unicodes=chars)
     subsetter.subset(font)
 
     if "glyf" in font:  # already TrueType: the subset is all we need (it loads 3x faster)
-        return _save(font, target)
+        return _save(font, target, chars)
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
-    glyphs = {}
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
     for name in order:
         pen = TTGlyphPen(glyph_set)
         glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyphs[name] = pen.glyph()
+        glyph = glyf.glyphs[name] = pen.glyph()
+        glyph.recalcBounds(glyf)  # each glyph's own box (the font's stays the source's)
     font["loca"] = newTable("loca")
-    glyf = font["glyf"] = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = glyphs
+    font["glyf"] = glyf
     del font["CFF "]
-    glyf.compile(font)
     hmtx = font["hmtx"]
-    for name, glyph in glyphs.items():  # left side bearings follow the new outlines
+    for name, glyph in glyf.glyphs.items():  # left side bearings follow the new outlines
         width, _ = hmtx.metrics[name]
         hmtx.metrics[name] = (width, getattr(glyph, "xMin", 0))
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                  "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                  "maxComponentElements"):
-        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.numGlyphs = len(order)
+    # Fixed limits rather than the subset's own maxima, which would change with the subset;
+    # generous for any CJK glyph (no hinting programs, no composites).
+    for field, value in (("maxPoints", 4096), ("maxContours", 512), ("maxCompositePoints", 0),
+                         ("maxCompositeContours", 0), ("maxZones", 1), ("maxTwilightPoints", 0),
+                         ("maxStorage", 0), ("maxFunctionDefs", 0), ("maxInstructionDefs", 0),
+                         ("maxStackElements", 0), ("maxSizeOfInstructions", 0), ("maxComponentElements", 0),
+                         ("maxComponentDepth", 0)):
+        setattr(maxp, field, value)
     font["post"].formatType = 3.0  # no glyph names: ReportLab does not need them
     font["head"].glyphDataFormat = 0
     font.sfntVersion = "\0\1\0\0"
-    return _save(font, target)
+    return _save(font, target, chars)
 
 
-def _save(font, target: Path) -> Path:
+def _save(font, target: Path, chars) -> Path:
+    """The subset, then its listing, each written whole and renamed into place: a half-written
+    file is never picked up, and a listing that is not the subset's is ignored (see covered)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.part")
     font.save(str(partial))
-    os.replace(partial, target)  # a half-written cache file is never picked up
+    listing = {"size": partial.stat().st_size, "chars": sorted(chars)}
+    partial_listing = target.with_suffix(f".{os.getpid()}.json.part")
+    partial_listing.write_text(json.dumps(listing, separators=(",", ":")), "utf-8")
+    os.replace(partial, target)
+    os.replace(partial_listing, _listing(target))
     return target

@@ -3,9 +3,9 @@
 For each role, in order: a file the user names (environment variable SHANGLI_BRIEF_FONT_<ROLE>,
 or `file:` in the theme); an installed official face by family name (SHANGLI_BRIEF_FONT_DIRS,
 then the system's fonts: see fontscan), such as a licensed 方正小标宋简体 or Windows' 仿宋; a CFF
-OpenType face (FandolFang, Noto CJK) converted to TrueType once and cached; then the plainer free
-faces. The DOCX embeds nothing: it asks for the official Windows names and recipients' Word/WPS
-resolves them."""
+OpenType face (FandolFang, Noto CJK) converted to TrueType for the characters the brief uses and
+cached (fontconvert); then the plainer free faces, which a build names in a warning. The DOCX
+embeds nothing: it asks for the official Windows names and recipients' Word/WPS resolves them."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError, InputError
-from .fontconvert import cached_path, convert
+from .fontconvert import base_charset, cached_path, ensure
 from .fontscan import Face, all_faces
 from .portability import font_file_spec
 from .theme import FontRole, Theme
@@ -28,6 +28,10 @@ class ResolvedFont:
     file: str
     index: int        # face index inside a .ttc collection
     reason: str
+    substitute: bool = False  # not a face the role asks for: the build warns
+
+
+Chars = "frozenset[int] | None"  # code points a build needs; None: only show what is there
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +79,7 @@ def _font_format(path: Path) -> str | None:
     return {b"\0\1\0\0": "TrueType", b"true": "TrueType", b"OTTO": "CFF"}.get(head)
 
 
-def _named_file(role: FontRole) -> ResolvedFont | None:
+def _named_file(role: FontRole, chars: Chars = None) -> ResolvedFont | None:
     """A file the user names for the role: SHANGLI_BRIEF_FONT_<ROLE> or the theme's `file:`.
     `path:N` picks face N of a collection; `C:\\Windows\\Fonts\\simfang.ttf` is a path."""
     variable = env_variable(role.name)
@@ -97,10 +101,8 @@ def _named_file(role: FontRole) -> ResolvedFont | None:
                 path=path, name=role.name, source=source
             )
         )
-    if kind == "CFF":  # PostScript outlines: converted to TrueType once, like the Noto faces
-        target = cached_path(str(path), index)
-        if not target.exists():
-            convert(str(path), index, target)
+    if kind == "CFF":  # PostScript outlines: converted to TrueType, like the Noto faces
+        target = _subset(str(path), index, chars)
         return ResolvedFont(
             role.name,
             path.stem,
@@ -111,10 +113,11 @@ def _named_file(role: FontRole) -> ResolvedFont | None:
     return ResolvedFont(role.name, path.stem, str(path), index, _("named by the user ({source})").format(source=source))
 
 
-def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
-    """The face for a role. With `prepare`, a CFF face is converted now if not yet cached;
-    without, a missing conversion falls through to the plainer faces (builds stay fast)."""
-    named = _named_file(role)
+def resolve_role(role: FontRole, chars: Chars = None) -> ResolvedFont:
+    """The face for a role. `chars`: the characters a build needs, for which a CFF face (or a
+    large TrueType collection) is subset and converted now where the cache lacks them; None
+    shows the face without converting anything (the `fonts` command)."""
+    named = _named_file(role, chars)
     if named:
         return named
     skipped = []
@@ -123,24 +126,22 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
         face = _lookup(family)
         if face is None:
             continue
-        if face.format == "TrueType":
-            return _subset_if_prepared(role.name, family, face, "installed", prepare)
-        found = _converted(role.name, family, face, prepare, skipped, "installed")
-        if found:
-            return found
-    for family in role.convert:
+        if face.format == "TrueType" and Path(face.file).stat().st_size <= BIG_FACE:
+            return ResolvedFont(role.name, family, face.file, face.index, _("installed"))
+        return _converted(role.name, family, face, chars, _("installed"))
+    for n, family in enumerate(role.convert):
         face = _lookup(family, "CFF")
         if face is None:
             skipped.append(_("{family} not installed").format(family=family))
             continue
-        found = _converted(role.name, family, face, prepare, skipped)
-        if found:
-            return found
+        found = _converted(role.name, family, face, chars)
+        # only the first is the face the role asks for (a Song face may stand in for 仿宋)
+        return ResolvedFont(found.role, found.family, found.file, found.index, found.reason, substitute=n > 0)
     for family in role.fallback:
         face = _lookup(family, "TrueType")
         if face:
             why = _("plain free face") + (f"; {'; '.join(skipped)}" if skipped else "")
-            return ResolvedFont(role.name, family, face.file, face.index, why)
+            return ResolvedFont(role.name, family, face.file, face.index, why, substitute=True)
     tried = ", ".join((*role.pdf, *role.convert, *role.fallback))
     raise BuildError(
         _("no installed font for role '{name}' (tried {tried}); {ways_out}").format(
@@ -149,14 +150,17 @@ def resolve_role(role: FontRole, prepare: bool = False) -> ResolvedFont:
     )
 
 
-def _cached_conversion(face: Face, prepare: bool) -> Path | None:
-    """The cached TrueType subset of a face, made now with `prepare`; None if not made yet."""
-    target = cached_path(face.file, face.index)
-    if target.exists() and prepare and not readable_font(target):
-        target.unlink()  # a damaged cache entry (a full disk, a killed conversion): made anew
-    if not target.exists() and prepare:
-        convert(face.file, face.index, target)
-    return target if target.exists() else None
+# An installed TrueType face larger than this (a full GBK or Unicode collection) is used through
+# a subset too: ReportLab reads the small file several times faster.
+BIG_FACE = 8_000_000
+
+
+def _subset(file: str, index: int, chars: Chars) -> Path:
+    """The cached subset holding `chars`, made or grown now; with chars None (shown, not built),
+    the subset as cached, made with the base characters where there is none yet."""
+    if chars is None and cached_path(file, index).exists():
+        return cached_path(file, index)
+    return ensure(file, index, base_charset() if chars is None else chars)
 
 
 def readable_font(path: Path) -> bool:
@@ -169,15 +173,13 @@ def readable_font(path: Path) -> bool:
     return True
 
 
-def _converted(role: str, family: str, face: Face, prepare: bool, skipped: list[str],
-               reason: str = "") -> ResolvedFont | None:
-    target = _cached_conversion(face, prepare)
-    if target:
-        return ResolvedFont(role, family, str(target), 0,
-                            (f"{reason}; " if reason else "")
-                            + _("converted from {name} (CFF) to TrueType, cached").format(name=Path(face.file).name))
-    skipped.append(_("{family} not converted yet (run `shangli-brief fonts --prepare`)").format(family=family))
-    return None
+def _converted(role: str, family: str, face: Face, chars: Chars, reason: str = "") -> ResolvedFont:
+    if chars is None:  # shown, not built: nothing is converted for it
+        return ResolvedFont(role, family, face.file, face.index, (f"{reason}; " if reason else "") + _(
+            "converted to a TrueType subset of the characters each brief uses, at its build"))
+    target = _subset(face.file, face.index, chars)
+    return ResolvedFont(role, family, str(target), 0, (f"{reason}; " if reason else "")
+                        + _("converted from {name} to a TrueType subset, cached").format(name=Path(face.file).name))
 
 
 def ways_out(role: str) -> str:
@@ -198,19 +200,15 @@ def ways_out(role: str) -> str:
     ).format(install=install, env_variable=env_variable(role), role=role)
 
 
-def _subset_if_prepared(role: str, family: str, face: Face, reason: str, prepare: bool) -> ResolvedFont:
-    """A big installed face (a full GBK or Unicode CJK font) is used through its briefing
-    subset once `--prepare` has made it: ReportLab reads the small file several times faster.
-    Characters outside the subset fall back per character (see fallback_faces)."""
-    if Path(face.file).stat().st_size > 8_000_000:
-        target = _cached_conversion(face, prepare)
-        if target:
-            return ResolvedFont(role, family, str(target), 0, _("{reason}; GB2312 subset cached").format(reason=reason))
-    return ResolvedFont(role, family, face.file, face.index, reason)
+def resolve_theme_fonts(theme: Theme, chars: Chars = None) -> dict[str, ResolvedFont]:
+    return {name: resolve_role(role, chars) for name, role in theme.fonts.items()}
 
 
-def resolve_theme_fonts(theme: Theme, prepare: bool = False) -> dict[str, ResolvedFont]:
-    return {name: resolve_role(role, prepare) for name, role in theme.fonts.items()}
+def substitute_warnings(fonts: dict[str, ResolvedFont], theme: Theme) -> list[str]:
+    """One line per role set in a face it does not ask for: seen before the brief is printed."""
+    return [_("font role '{role}' has no {wanted} face here: {family} stands in; {ways_out}").format(
+        role=role, wanted=(theme.fonts[role].pdf or theme.fonts[role].convert or [role])[0], family=font.family,
+        ways_out=ways_out(role)) for role, font in fonts.items() if font.substitute]
 
 
 def fallback_faces(theme: Theme) -> list[ResolvedFont]:
@@ -221,3 +219,27 @@ def fallback_faces(theme: Theme) -> list[ResolvedFont]:
         if face:
             out.append(ResolvedFont("fallback", family, face.file, face.index, _("glyph fallback")))
     return out
+
+
+def text_chars(*roots) -> frozenset[int]:
+    """Every character of every string in the objects given (a document, a theme), at any depth:
+    what the PDF's faces must hold."""
+    chars: set[int] = set()
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            chars.update(map(ord, item))
+        elif isinstance(item, (int, float, bytes)) or item is None or id(item) in seen:
+            continue
+        else:
+            seen.add(id(item))
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, (list, tuple, set, frozenset)):
+                stack.extend(item)
+            elif hasattr(item, "__dict__"):
+                stack.extend(vars(item).values())
+    return frozenset(chars)

@@ -17,9 +17,13 @@ from .portability import die_with_parent
 
 
 def warm_up_pdf(theme) -> None:
-    """Load ReportLab and register the theme's fonts before the document arrives."""
+    """Load ReportLab and register the theme's fonts as cached before the document arrives. Only
+    a warm-up: a face not converted yet is left for the document's own characters."""
     from .writers.pdf.writer import styles_for
-    styles_for(theme)
+    try:
+        styles_for(theme)
+    except Exception:  # noqa: BLE001 - the build itself reports any real problem
+        pass
 
 
 def warm_up_for_spec(spec_path, template_dirs=(), allow=()) -> None:

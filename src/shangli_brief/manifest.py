@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, Location, display_path
+from .folderlock import LockError, folder_locked
 from .i18n import _
 
 MANIFEST = "manifest.json"
@@ -63,49 +63,12 @@ def updated(out_dir: Path, outputs, made_from: dict, new_names: set[str]) -> byt
 
 @contextlib.contextmanager
 def locked(out_dir: Path):
-    """Hold the output folder's lock (waiting for another build publishing there). POSIX locks
-    the folder itself, leaving no file behind; Windows locks a small file in it, .manifest.lock."""
+    """Hold the output folder's lock (waiting for another build publishing there)."""
     try:
-        handle = _open_lock(Path(out_dir))
-    except OSError as e:
+        with folder_locked(Path(out_dir)):
+            yield
+    except LockError as e:
         raise BuildError(_("cannot write to the output folder: {strerror}").format(strerror=e.strerror),
                          Location(display_path(str(out_dir)))) from None
-    try:
-        _lock(handle)
-        yield
-    finally:
-        try:
-            _unlock(handle)
-        finally:
-            os.close(handle)
 
 
-if os.name == "nt":  # pragma: no cover - Windows
-    import msvcrt
-
-    def _open_lock(out_dir: Path) -> int:
-        return os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-
-    def _lock(handle: int) -> None:
-        os.lseek(handle, 0, os.SEEK_SET)
-        while True:
-            try:
-                msvcrt.locking(handle, msvcrt.LK_LOCK, 1)  # retries for 10 s itself
-                return
-            except OSError:
-                continue
-
-    def _unlock(handle: int) -> None:
-        os.lseek(handle, 0, os.SEEK_SET)
-        msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _open_lock(out_dir: Path) -> int:
-        return os.open(out_dir, os.O_RDONLY)
-
-    def _lock(handle: int) -> None:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-
-    def _unlock(handle: int) -> None:
-        fcntl.flock(handle, fcntl.LOCK_UN)

@@ -11,8 +11,9 @@ def _frags():
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paragraph import Paragraph
     from shangli_brief.theme import load_theme
+    from shangli_brief.fonts import text_chars
     from shangli_brief.writers.pdf.writer import styles_for
-    styles = styles_for(load_theme("bulletin"))
+    styles = styles_for(load_theme("bulletin"), text_chars("上栗县花炮产业集群产值突破亿元，机械化应用率达到。小字"))
     body, strong = styles.font("body"), styles.font("strong")
     style = ParagraphStyle("t", fontName=body, fontSize=16, leading=29)
     markup = (f'上栗县花炮<font name="{strong}">产业集群</font>产值突破300亿元，<br/>'

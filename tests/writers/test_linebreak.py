@@ -6,8 +6,9 @@ from reportlab.lib.styles import ParagraphStyle
 from conftest import SAMPLES
 from shangli_brief.theme import load_theme
 from shangli_brief.typography import balanced_lines, no_break_before
-from shangli_brief.writers.pdf.linebreak import ChineseParagraph
-from shangli_brief.writers.pdf.styles import PdfStyles
+from shangli_brief.writers.pdf.rl import ChineseParagraph
+from shangli_brief.writers.pdf.writer import styles_for
+from shangli_brief.fonts import text_chars
 
 CLOSING = set("。，、；：？！）》」』】”’%")
 OPENING = set("（《「『【“‘")
@@ -42,7 +43,7 @@ def test_long_titles_break_into_balanced_lines():
 
 @pytest.fixture(scope="module")
 def body_style():
-    styles = PdfStyles(load_theme("bulletin"))
+    styles = styles_for(load_theme("bulletin"), text_chars("国，上栗县花炮产业"))
     return styles.paragraph["body"]
 
 

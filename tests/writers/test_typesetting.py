@@ -55,8 +55,10 @@ def test_the_audit_finds_what_it_is_for(tmp_path):
     """A hand-set page with one fault of each kind: the audit reports each (a check that
     cannot fail would pass anything)."""
     from shangli_brief.theme import load_theme
-    from shangli_brief.writers.pdf.styles import PdfStyles
-    font = PdfStyles(load_theme("bulletin")).font("body")
+    from shangli_brief.writers.pdf.writer import styles_for
+    from shangli_brief.fonts import text_chars
+    SAMPLE_CHARS = text_chars("国，上栗县花炮产业")
+    font = styles_for(load_theme("bulletin"), SAMPLE_CHARS).font("body")
     path = tmp_path / "faults.pdf"
     canvas = Canvas(str(path), pagesize=(210 * typeset_audit.MM, 297 * typeset_audit.MM))
     size, left, right = 16, typeset_audit.LEFT, typeset_audit.RIGHT

@@ -10,9 +10,9 @@ from pathlib import Path
 from ..errors import ErrorList, InputError, Location, did_you_mean, display_path
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml, parse_yaml
 from ..i18n import _
+from .cells import ID_RE, parse_number
 
 QUALIFIERS = ("exact", "approx", "over", "plus")
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
@@ -341,32 +341,6 @@ def _merge(dataset: Dataset, doc: MarkedYAML, errors: list, builtin: bool) -> No
 MAX_NAME, MAX_UNIT = 60, 12  # characters: a table cell and a chart label must hold them
 # A county's figures are published with a few digits: anything beyond these bounds is a typing
 # or export mistake, and an exponent such as 1e999999999 would make the number formatting hang.
-MAX_MAGNITUDE = Decimal("1e15")
-MAX_DIGITS = 20
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
-
-
-def parse_number(raw) -> tuple[Decimal | None, str | None]:
-    """A published figure as an exact decimal, or the reason it is not one: finite, at most
-    20 digits, magnitude under 10^15, written as digits (an exponent of up to three digits)."""
-    text = str(raw).strip().replace(",", "")
-    if isinstance(raw, float) and raw != raw or text.lower() in ("nan", "snan", "-nan", "+nan"):
-        return None, _("value '{raw}' is not a number; write the figure as published").format(raw=raw)
-    if isinstance(raw, float) and raw in (float("inf"), float("-inf")) or "inf" in text.lower():
-        return None, _("value '{raw}' is infinite; write the figure as published").format(raw=raw)
-    if not _NUMBER.fullmatch(text):
-        return None, _("value '{raw}' is not a number; write digits, such as 230 or 28.4").format(raw=raw)
-    number = Decimal(text)
-    if abs(number) >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS:
-        return None, (
-            _(
-                "value '{raw}' is out of range (at most {max_digits} digits, below 10^15); check "
-                "the figure and its unit"
-            ).format(raw=raw, max_digits=MAX_DIGITS)
-        )
-    return number, None
-
-
 def _read_value(r: _Reader, raw, path, short_names, builtin) -> Value | None:
     if not isinstance(raw, dict):
         r.fail(path, _("each value is a mapping: {period, value, qualifier, source}"))

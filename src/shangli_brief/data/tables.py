@@ -19,16 +19,15 @@ import io
 from pathlib import Path
 
 from ..errors import InputError, Location
-from ..typography import normalise
 from ..safezip import WORKBOOK, check_xml_parts
-from ..yamlfile import MAX_BYTES, MarkedYAML, check_characters, read_text
+from ..yamlfile import MAX_BYTES, MarkedYAML, read_text
 from ..i18n import _
+from .cells import YES, clean_cell
 
 COLUMNS = ("id", "period", "value", "qualifier", "source", "section", "name", "unit", "replace")
 REQUIRED = ("id", "period", "value", "source")
 QUALIFIER_WORDS = {"": "exact", "约": "approx", "超": "over", "突破": "over", "以上": "over",
                    "余": "plus", "多": "plus"}
-YES = {"yes", "y", "true", "1", "是", "替换"}
 
 
 def load_table(path: str | Path, dataset=None) -> MarkedYAML:
@@ -40,23 +39,6 @@ def load_table(path: str | Path, dataset=None) -> MarkedYAML:
     if wide.is_wide(rows):
         return wide.as_data_file(path, sheet, rows, dataset)
     return _as_data_file(path, rows)
-
-
-MAX_CELL = 2_000  # characters in one cell: an indicator's name or a source is a line or two
-
-
-def clean_cell(cell: str, where: Location, column: str | None = None) -> str:
-    """A cell's text as it is read: within MAX_CELL characters, no control character, NFC."""
-    if len(cell) > MAX_CELL:
-        raise InputError(
-            _("a cell of {count} characters (at most {max_cell}); is the file damaged?").format(
-                count=len(cell), max_cell=MAX_CELL
-            ),
-            where,
-            column,
-        )
-    check_characters(cell, where, column)
-    return normalise(cell)
 
 
 def _csv_rows(path: str) -> list[tuple[int, list[str]]]:

@@ -25,8 +25,7 @@ from ..errors import InputError, Location, did_you_mean
 from ..i18n import _
 from ..typography import normalise
 from ..yamlfile import MarkedYAML, load_yaml
-from .dataset import ID_RE, parse_number
-from .tables import YES, clean_cell
+from .cells import ID_RE, YES, clean_cell, parse_number
 
 NAME_HEADERS = {"指标", "指标名称", "名称", "项目", "indicator", "name"}
 UNIT_HEADERS = {"单位", "计量单位", "unit"}

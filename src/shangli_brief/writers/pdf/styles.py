@@ -1,6 +1,7 @@
 """Theme values in ReportLab terms: registered fonts and ParagraphStyles."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -12,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ...errors import BriefError, BuildError
 from ...fontconvert import cache_dir
-from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, resolve_theme_fonts
+from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, substitute_warnings
 from ...theme import TextStyle, Theme
 from .rl import load_ttfont
 from ...i18n import _
@@ -23,9 +24,11 @@ _registered: dict[tuple[str, int], tuple[str, frozenset[int]]] = {}
 
 
 def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
-    """Register a font file once per process (roles sharing a face share one registration);
-    returns its ReportLab name and the characters it has."""
-    key = (font.file, font.index)
+    """Register a font file once per process (roles sharing a face share one registration; a
+    cached subset that has grown since is a new file); returns its ReportLab name and the
+    characters it has."""
+    stat = os.stat(font.file)
+    key = (font.file, font.index, stat.st_size, stat.st_mtime_ns)
     if key not in _registered:
         name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
         ttf = load_ttfont(name, font.file, font.index)
@@ -34,7 +37,7 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     return _registered[key]
 
 
-def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
+def _register_or_repair(font: ResolvedFont, role, chars) -> tuple[str, frozenset[int]]:
     """A damaged cached conversion is removed and made again; any other font file that cannot be
     read is named in the error."""
     try:
@@ -44,7 +47,7 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
         if Path(font.file).parent == cache_dir() and Path(font.file).exists():
             Path(font.file).unlink()
             try:
-                return register(resolve_role(role, prepare=True))
+                return register(resolve_role(role, chars))
             except BriefError:
                 raise
             except Exception as again:  # noqa: BLE001
@@ -64,12 +67,15 @@ def _register_or_repair(font: ResolvedFont, role) -> tuple[str, frozenset[int]]:
 
 
 class PdfStyles:
-    def __init__(self, theme: Theme):
+    """`resolved`: the theme's fonts as resolve_theme_fonts found them for `chars`, the characters
+    of the documents these styles set."""
+
+    def __init__(self, theme: Theme, resolved: dict[str, ResolvedFont], chars):
         self.theme = theme
-        resolved = resolve_theme_fonts(theme)
         registered = {}
         for role, font in resolved.items():
-            registered[role] = _register_or_repair(font, theme.fonts[role])
+            registered[role] = _register_or_repair(font, theme.fonts[role], chars)
+        self.substitutes = tuple(substitute_warnings(resolved, theme))
         self.font_names = {role: name for role, (name, __) in registered.items()}
         self._family = {registered[role][0]: f.family for role, f in resolved.items()}
         # Set by the writer for each document: (character, origin) -> (face, fallback face)

@@ -12,6 +12,7 @@ from reportlab.platypus.flowables import DocIf, Flowable, HRFlowable
 
 from ... import model
 from ...errors import Location
+from ...fonts import resolve_theme_fonts, text_chars
 from ...theme import HeadingNumberer, Theme
 from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
                panel_label, table_column_widths, title_text)
@@ -25,10 +26,13 @@ _styles_cache: dict[str, PdfStyles] = {}
 
 
 
-def styles_for(theme: Theme) -> PdfStyles:
-    if theme.key not in _styles_cache:
-        _styles_cache[theme.key] = PdfStyles(theme)
-    return _styles_cache[theme.key]
+def styles_for(theme: Theme, chars: frozenset[int] | None = None) -> PdfStyles:
+    """The theme's styles, its faces holding `chars` (None: as the cache holds them now)."""
+    resolved = resolve_theme_fonts(theme, chars)
+    key = (theme.key, tuple((f.file, f.index, f.substitute) for f in resolved.values()))
+    if key not in _styles_cache:
+        _styles_cache[key] = PdfStyles(theme, resolved, chars)
+    return _styles_cache[key]
 
 
 @contextmanager
@@ -107,7 +111,7 @@ class PdfWriter(BlockVisitor):
 
     def __init__(self, doc: model.Document, theme: Theme, options: WriteOptions = WriteOptions()):
         self.doc, self.theme, self.options = doc, theme, options
-        self.styles = styles_for(theme)
+        self.styles = styles_for(theme, text_chars(doc, theme))
         self.numberer = HeadingNumberer(theme)
         # the contents flowable, where the layout has contents: its entries get their pages
         # while the document is built (pages.BriefDocTemplate)
@@ -147,7 +151,8 @@ class PdfWriter(BlockVisitor):
         return story + [f for block in self.doc.back for f in self.visit(block)]
 
     def glyph_warnings(self) -> tuple[str, ...]:
-        return glyph_warnings(self.styles.glyphs or {})
+        """Faces standing in for a role's own, and characters no face has or another face draws."""
+        return self.styles.substitutes + glyph_warnings(self.styles.glyphs or {})
 
     # -- text -----------------------------------------------------------------------------
     def para(self, text_or_runs, style) -> ChineseParagraph:
