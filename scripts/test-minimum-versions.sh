@@ -9,5 +9,5 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet -c constraints/minimum.txt -e '.[test]'
 "$venv/bin/python" -m pip list 2>/dev/null | grep -iE '^(python-docx|reportlab|jinja2|pyyaml|markdown-it-py|fonttools|matplotlib|openpyxl|platformdirs|numpy) '
-"$venv/bin/shangli-brief" fonts --prepare >/dev/null
+"$venv/bin/python" -m compileall -q src/shangli_brief
 "$venv/bin/python" -m pytest "$@"

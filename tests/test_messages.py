@@ -58,12 +58,15 @@ def test_version_on_every_subcommand():
         assert result.returncode == 0 and result.stdout.startswith("shangli-brief "), command
 
 
-def test_fonts_prepare_is_silent_when_nothing_needs_converting():
-    """`make brief` runs it every time: fonts converted once, then not a line."""
-    run_cli("fonts", "--prepare")
-    result = run_cli("fonts", "--prepare")
-    assert result.returncode == 0
-    assert result.stdout == "" and result.stderr == ""
+def test_the_first_build_says_it_prepares_fonts_and_the_next_one_does_not(tmp_path):
+    """Fonts are converted for the characters a build needs, once: the first build in an empty
+    cache says so, the same build again says nothing of fonts."""
+    env = {"SHANGLI_BRIEF_CACHE": str(tmp_path / "cache")}
+    first = run_cli("build", "briefs/fireworks-bulletin.yaml", "--format", "pdf", "--out", tmp_path / "out", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "preparing FandolFang-Regular.otf for the PDF" in first.stderr, first.stderr
+    again = run_cli("build", "briefs/fireworks-bulletin.yaml", "--format", "pdf", "--out", tmp_path / "out", env=env)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
 
 
 def test_a_specs_files_go_to_its_workspaces_out_wherever_the_command_runs(tmp_path):

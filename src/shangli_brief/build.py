@@ -22,7 +22,7 @@ from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
 from .theme import Theme, load_theme
 from .writers import WriteOptions, writer_for
-from .i18n import _
+from .i18n import _, os_message
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def _check_output_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise BuildError(_("cannot create the output folder: {strerror}").format(strerror=e.strerror),
+        raise BuildError(_("cannot create the output folder: {strerror}").format(strerror=os_message(e)),
             Location(str(out_dir))) from None
     if not os.access(out_dir, os.W_OK):
         raise BuildError(_("cannot write to the output folder: Permission denied"), Location(str(out_dir)))

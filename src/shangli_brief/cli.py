@@ -263,6 +263,15 @@ def _early_pdf_process(paths, formats, args):
     return Child(lambda: warm_up_for_spec(paths[0], templates, allow), write_pdf)
 
 
+def _announce_font_conversions() -> None:
+    """A build converts the free CFF faces for the characters it uses, once: a line says what it
+    waits for (a second or two a face)."""
+    from . import fontconvert
+    fontconvert.announce = lambda source, count: print(
+        _("preparing {name} for the PDF ({count} characters, once)").format(name=Path(source).name, count=count),
+        file=sys.stderr, flush=True)
+
+
 def _refuse_same_names(paths: list[Path]) -> None:
     """Two specs of one name would write the same out/NAME files: refused before anything is
     built. Names are compared as Windows and macOS compare them, regardless of case."""
@@ -307,6 +316,7 @@ def cmd_build(args) -> int:
     _refuse_same_names(paths)
     if args.jobs < 0:
         raise InputError(_("--jobs takes a number of worker processes, 1 or more"))
+    _announce_font_conversions()
     early = _early_pdf_process(paths, formats, args)
     from . import batch
     from .writers import WriteOptions
@@ -382,6 +392,7 @@ class Progress:
 
 def cmd_check(args) -> int:
     from .build import Workspace, check_spec, glyph_warnings, typed_figure_warnings
+    _announce_font_conversions()
     workspace = Workspace(tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)))
     problems = warnings = 0
     seen: set[str] = set()

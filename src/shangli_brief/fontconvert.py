@@ -90,14 +90,40 @@ def ensure(source: str, index: int, chars) -> Path:
     have = covered(target)
     if have and wanted <= have:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # One process at a time grows the fonts, each from what the last one left: a subset only
-    # ever gains characters, so a file another build has registered meanwhile stays valid.
-    with folder_locked(target.parent):
-        have = covered(target)
-        if not have or not wanted <= have:
-            convert(source, index, target, have | wanted | base_charset())
-    return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # One process at a time grows the fonts, each from what the last one left: a subset only
+        # ever gains characters, so a file another build has registered meanwhile stays valid.
+        with folder_locked(target.parent):
+            have = covered(target)
+            if not have or not wanted <= have:
+                convert(source, index, target, have | wanted | base_charset())
+        return target
+    except OSError:  # no writable cache (a read-only home): made for this process alone
+        return convert(source, index, _scratch() / target.name, wanted | base_charset())
+
+
+def _scratch() -> Path:
+    """A temporary folder for this process's conversions, removed when it ends (discard_scratch:
+    at exit, and by a forked writer process before it ends, which runs no exit handlers)."""
+    global _scratch_dir
+    if _scratch_dir is None:
+        import atexit
+        import tempfile
+        _scratch_dir = Path(tempfile.mkdtemp(prefix="shangli-brief-fonts-"))
+        atexit.register(discard_scratch)
+    return _scratch_dir
+
+
+def discard_scratch() -> None:
+    global _scratch_dir
+    if _scratch_dir is not None:
+        import shutil
+        shutil.rmtree(_scratch_dir, ignore_errors=True)
+        _scratch_dir = None
+
+
+_scratch_dir: Path | None = None
 
 
 def convert(source: str, index: int, target: Path, chars) -> Path:

@@ -141,6 +141,20 @@ LIBRARY_MESSAGES = [
 ]
 
 
+def os_message(error: OSError) -> str:
+    """What the system said (an OSError), in the interface language: the common reasons in our
+    words, anything else as the system put it."""
+    import errno
+    words = {errno.ENOENT: N_("no such file or folder"), errno.EACCES: N_("permission denied"),
+             errno.EPERM: N_("not permitted"), errno.EISDIR: N_("it is a folder"),
+             errno.ENOTDIR: N_("a part of the path is not a folder"), errno.ENOSPC: N_("the disk is full"),
+             errno.EROFS: N_("the disk is read-only"), errno.EEXIST: N_("it exists already"),
+             errno.EOPNOTSUPP: N_("the file system does not support this"), errno.EIO: N_("a read or write error"),
+             errno.ENAMETOOLONG: N_("the name is too long"), errno.EBUSY: N_("it is in use")}
+    found = words.get(error.errno)
+    return _(found) if found else (error.strerror or str(error))
+
+
 def library_message(text: str) -> str:
     """A library's English message in the interface language (unchanged in English, or when
     it is none of the known ones)."""

@@ -34,6 +34,18 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, str]:
+    """Other names a spec may give a layout (简报 for bulletin), from each layout's `aliases`."""
+    import yaml
+    folder = resources.files(__package__).joinpath("layouts")
+    out = {}
+    for name in names():
+        for alias in yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text("utf-8")).get("aliases") or ():
+            out[str(alias)] = name
+    return out
+
+
 @lru_cache(maxsize=None)
 def load_layout(name: str) -> Layout:
     import yaml

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BuildError, Location, display_path
 from .folderlock import LockError, folder_locked
-from .i18n import _
+from .i18n import _, os_message
 
 MANIFEST = "manifest.json"
 LOCK = ".manifest.lock"
@@ -68,7 +68,7 @@ def locked(out_dir: Path):
         with folder_locked(Path(out_dir)):
             yield
     except LockError as e:
-        raise BuildError(_("cannot write to the output folder: {strerror}").format(strerror=e.strerror),
+        raise BuildError(_("cannot write to the output folder: {strerror}").format(strerror=os_message(e)),
                          Location(display_path(str(out_dir)))) from None
 
 

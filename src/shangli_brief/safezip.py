@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Location
-from .i18n import _
+from .i18n import _, os_message
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     try:
         size = Path(path).stat().st_size
     except OSError as e:
-        raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=e.strerror),
+        raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=os_message(e)),
             where) from None
     if size > limits.file:
         raise InputError(
@@ -47,10 +47,13 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
         )
     try:
         package = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except OSError as e:
+        raise InputError(_("cannot read the {what}: {strerror}").format(what=what, strerror=os_message(e)),
+                         where) from None
+    except (zipfile.BadZipFile, ValueError):
         raise InputError(
-            _("the {what} is not a valid {value} file ({e}); save it again from {programs}").format(
-                what=what, value=Path(path).suffix or "Office", e=e, programs=_programs(path)
+            _("{path} is not a {value} file (not a zip package); name a file saved by {programs}").format(
+                path=Path(path).name, value=_office_kind(what), programs=_programs(path)
             ),
             where,
         ) from None
@@ -82,14 +85,18 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     return package
 
 
+def _office_kind(what: str) -> str:
+    return "Word (.docx)" if "Word" in what else "Excel (.xlsx)"
+
+
 def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Location) -> bytes:
     """A part's bytes, refused when it declares a DTD or entities."""
     try:
         data = package.read(name)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise InputError(
-            _("the {what} is damaged ({name}: {e}); save it again from {programs}").format(
-                what=what, name=name, e=e, programs=_programs(where.file)
+            _("the {what} is damaged (its part {name} cannot be read); save it again from {programs}").format(
+                what=what, name=name, programs=_programs(where.file)
             ),
             where,
         ) from None

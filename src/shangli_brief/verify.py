@@ -117,10 +117,10 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Reading:
             body = etree.fromstring(safezip.read_xml_part(package, "word/document.xml", what, where), parser)
             custom = (etree.fromstring(safezip.read_xml_part(package, "docProps/custom.xml", what, where), parser)
                       if "docProps/custom.xml" in names else None)
-        except etree.XMLSyntaxError as e:
+        except etree.XMLSyntaxError:
             raise InputError(
-                _("the {what} is damaged ({name}: {e}); save it again from {programs}").format(
-                    what=what, name="word/document.xml", e=e, programs=_("Word or WPS")
+                _("the {what} is damaged (its part {name} cannot be read); save it again from {programs}").format(
+                    what=what, name="word/document.xml", programs=_("Word or WPS")
                 ),
                 where,
             ) from None

@@ -1,6 +1,9 @@
 """YAML loading that keeps where every value came from, so errors can name file:line:col."""
 from __future__ import annotations
 
+import os
+import stat
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +12,7 @@ import yaml
 
 from .errors import InputError, Location
 from .typography import normalise
-from .i18n import _, library_message
+from .i18n import _, library_message, os_message
 
 KeyPath = tuple  # of str keys and int indexes
 
@@ -35,10 +38,15 @@ class MarkedYAML:
         return self._keys.get(tuple(path)) or self.where(path)
 
 
-def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
-    """A UTF-8 text file of at most `limit` bytes (MAX_BYTES), refused before it is read."""
+def read_text(path: str | Path, what: str, limit: int | None = None, excel: bool = False) -> str:
+    """A UTF-8 text file of at most `limit` bytes (MAX_BYTES), refused before it is read. Only a
+    regular file is read (a named pipe or a device would never end). `excel`: a table Excel or
+    WPS saved on Chinese Windows ("CSV (逗号分隔)" is GBK) is read as GB18030 when it is not UTF-8."""
     limit = limit or MAX_BYTES
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode):
+            raise InputError(_("{what} is not a regular file (a pipe or a device?); name a file").format(what=what),
+                             Location(str(path)))
         with open(path, "rb") as f:
             raw = f.read(limit + 1)
     except FileNotFoundError:
@@ -46,7 +54,7 @@ def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
     except IsADirectoryError:
         raise InputError(_("{what} is a folder, not a file").format(what=what), Location(str(path))) from None
     except OSError as e:
-        raise InputError(_("cannot read {what}: {strerror}").format(what=what, strerror=e.strerror),
+        raise InputError(_("cannot read {what}: {strerror}").format(what=what, strerror=os_message(e)),
             Location(str(path))) from None
     if len(raw) > limit:
         raise InputError(
@@ -59,7 +67,15 @@ def read_text(path: str | Path, what: str, limit: int | None = None) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise InputError(_("not UTF-8 text; save the file as UTF-8"), Location(str(path), line)) from None
+        if excel:
+            try:
+                return raw.decode("gb18030")
+            except UnicodeDecodeError:
+                raise InputError(_(
+                    "neither UTF-8 nor GBK text; in Excel: File > Save As > \"CSV UTF-8 (逗号分隔)\"; in WPS: "
+                    "文件 > 另存为 > CSV, encoding UTF-8"), Location(str(path), line)) from None
+        raise InputError(_("not UTF-8 text; save the file as UTF-8 (in Notepad: Save As > Encoding: UTF-8)"),
+                         Location(str(path), line)) from None
 
 
 # LibYAML's parser when PyYAML was built with it (it keeps line marks too, and is many times

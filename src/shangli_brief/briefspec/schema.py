@@ -6,12 +6,14 @@ later, by the resolver, against the same locations."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..model import Closing
 from ..portability import user_path
+from ..layout import aliases as layout_aliases
 from ..layout import names as layout_names
 from ..writers import DEFAULT_FORMATS, FORMATS  # the table of writers names the formats
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml
@@ -243,7 +245,7 @@ def parse_settings(items) -> tuple[tuple[str, object], ...]:
                                  Location(SET_OPTION), key)
         try:
             value = yaml.safe_load(text) if text.strip() else ""
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):  # ValueError: a date such as 2025-02-30
             value = text
         if isinstance(value, (dict, list)):
             value = text  # a title such as [草稿] stays text
@@ -288,6 +290,7 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
 
     layout = c.text(data, ("layout",))
     if layout is not None:
+        layout = layout_aliases().get(layout.strip(), layout)
         if layout in LAYOUTS:
             spec.layout = layout
         else:
@@ -362,14 +365,25 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
 FIRST_DATE, LAST_DATE = _dt.date(1980, 1, 1), _dt.date(2099, 12, 31)
 
 
+_CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+
+
+def parse_date(text: str) -> _dt.date:
+    """2025-06-30 or 2025年6月30日; ValueError for anything else, or a day the month lacks."""
+    found = _CHINESE_DATE.match(text)
+    if found:
+        return _dt.date(*map(int, found.groups()))
+    return _dt.date.fromisoformat(text.strip())
+
+
 def _date(c: _Checker, value, path=("date",)) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if not isinstance(value, _dt.date):
         try:
-            value = _dt.date.fromisoformat(str(value))
+            value = parse_date(str(value))
         except ValueError:
-            c.fail(path, _("date '{value}' is not a date; write it as 2025-03-15").format(value=value))
+            c.fail(path, _("date '{value}' is not a date; write it as 2025-03-15 or 2025年3月15日").format(value=value))
             return None
     if not FIRST_DATE <= value <= LAST_DATE:
         c.fail(

@@ -74,9 +74,22 @@ class Dataset:
     facts: list[Fact]
     categories: dict[str, str]
     sources: dict[str, dict]   # file name -> {title, author, published}
+    _by_name: dict | None = field(default=None, repr=False, compare=False)
 
     def get(self, indicator_id: str) -> Indicator | None:
-        return self.indicators.get(indicator_id)
+        """An indicator by its id, or by its Chinese name where one indicator has that name."""
+        found = self.indicators.get(indicator_id)
+        if found is None:
+            named = self._named(indicator_id)
+            found = named[0] if len(named) == 1 else None
+        return found
+
+    def _named(self, name: str) -> list[Indicator]:
+        if self._by_name is None:
+            self._by_name = {}
+            for ind in self.indicators.values():
+                self._by_name.setdefault(ind.name.strip(), []).append(ind)
+        return self._by_name.get(name.strip(), [])
 
     def periods(self) -> set[str]:
         out = {v.period for ind in self.indicators.values() for v in ind.values}
@@ -89,9 +102,13 @@ class Dataset:
         return f"《{meta.get('short', meta['title'])}》" if meta else source
 
     def unknown(self, indicator_id: str) -> str:
+        named = self._named(indicator_id)
+        if len(named) > 1:
+            return _("'{name}' names {count} indicators ({ids}); name one by its id").format(
+                name=indicator_id, count=len(named), ids=", ".join(ind.id for ind in named))
+        names = {ind.name: ind.id for ind in self.indicators.values()}
         return _("unknown indicator '{indicator_id}'").format(indicator_id=indicator_id) + did_you_mean(
-            indicator_id, self.indicators
-        )
+            indicator_id, [*self.indicators, *names])
 
     def to_json(self, category: str | None = None, period: str | None = None,
                 origins: bool = False) -> list[dict]:

@@ -42,7 +42,7 @@ def load_table(path: str | Path, dataset=None) -> MarkedYAML:
 
 
 def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
-    text = read_text(path, _("data file"))
+    text = read_text(path, _("data file"), excel=True)
     csv.field_size_limit(MAX_BYTES)  # the file is within MAX_BYTES; cells are checked below
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
