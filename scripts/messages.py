@@ -78,7 +78,9 @@ def translations_of(mo: bytes) -> dict:
     """What a compiled catalog translates: (context, message) -> translation, its header (which
     names the Babel that wrote it) aside, so that catalogs are compared by what they say."""
     catalog = read_mo(io.BytesIO(mo))
-    return {(m.context, m.id): m.string for m in catalog if m.id}
+    def plain(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return {(m.context, plain(m.id)): plain(m.string) for m in catalog if m.id}
 
 
 def main() -> int:

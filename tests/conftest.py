@@ -14,9 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The suite asserts the English messages whatever the machine's locale; tests/test_i18n.py
 # asks for Chinese where it means to.
 os.environ["SHANGLI_BRIEF_LANG"] = "en"
-# Every command runs in its own process, as without a build server; tests/test_buildserver.py
-# turns the server on where it means to, in a folder of its own.
-os.environ["SHANGLI_BRIEF_SERVER"] = "0"
 
 
 def _text_as_word_shows_it(paragraph) -> str:

@@ -186,5 +186,5 @@ def test_a_broken_reference_docx_is_one_clear_error(workspace):
     assert result.returncode == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: ") and "Traceback" not in line
-    assert "letterhead.docx: the reference Word file is not a valid .docx file" in line
+    assert "letterhead.docx: not a Word (.docx) file (not a zip package)" in line
     assert not (workspace / "out").exists() or not any((workspace / "out").iterdir())

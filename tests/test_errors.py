@@ -48,7 +48,7 @@ CASES = {
         "title: x\nsections:\n  - figures: [fireworks.cluster_output, fireworks.export_share]\n",
         "briefs/b.yaml:3:14: sections[0].figures: a key-figure panel shows 3 to 6 figures, this one has 2"),
     "bad date": ("title: x\ndate: 2025-13-01\nsections:\n  - section: fireworks\n",
-                 "briefs/b.yaml:2:7: date: date '2025-13-01' is not a date; write it as 2025-03-15"),
+                 "briefs/b.yaml:2:7: date: date '2025-13-01' is not a date; write it as 2025-03-15 or 2025年3月15日"),
 }
 
 
@@ -98,7 +98,7 @@ def test_unwritable_output_folder(workspace):
     result = run_cli("build", "--out", "blocker/out", cwd=workspace)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: blocker/out: cannot create the output folder: Not a directory"]
+        "error: blocker/out: cannot create the output folder: a part of the path is not a folder"]
 
 
 def test_failed_build_keeps_earlier_good_output(workspace):

@@ -159,7 +159,7 @@ def test_yaml_and_argument_errors_are_chinese(tmp_path):
 def test_build_progress_and_summary_are_chinese(tmp_path):
     workspace = tmp_path / "ws"
     init = run_cli("init", workspace, env=ZH)
-    assert init.stderr.strip() == f"下一步：cd {workspace} && shangli-brief build"
+    assert init.stderr.strip() == f"下一步：先运行 `cd {workspace}`，再运行 `shangli-brief build`"
     built = run_cli("build", "--format", "pdf", cwd=workspace, env=ZH)
     assert built.returncode == 0, built.stderr
     assert re.search(r"out[/\\]example\.pdf +\d+ 页 ", built.stdout)

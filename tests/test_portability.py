@@ -65,12 +65,17 @@ def _rename(source: str, target: Path, english: str, chinese: str) -> None:
 @pytest.fixture(scope="module")
 def windows_fonts(tmp_path_factory) -> Path:
     """A folder like C:\\Windows\\Fonts: today's free faces renamed to Windows' official ones."""
-    from shangli_brief.fonts import resolve_role
+    from shangli_brief.briefspec import load_spec
+    from shangli_brief.build import Workspace
+    from shangli_brief.fonts import resolve_role, text_chars
     from shangli_brief.theme import load_theme
     roles = load_theme("bulletin").fonts
+    # TrueType faces holding every character of the samples (and the tests' own briefs)
+    chars = text_chars(*(Workspace().document(load_spec(p)) for p in sorted((ROOT / "briefs").glob("*.yaml"))),
+                       "测试简报上栗县花炮")
     folder = tmp_path_factory.mktemp("Fonts")
     for file, (role, english, chinese) in WINDOWS_FACES.items():
-        _rename(resolve_role(roles[role]).file, folder / file, english, chinese)
+        _rename(resolve_role(roles[role], chars).file, folder / file, english, chinese)
     (folder / "desktop.ini").write_text("[.ShellClassInfo]\n", "utf-8")  # as Windows has it
     return folder
 

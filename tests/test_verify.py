@@ -133,7 +133,7 @@ def test_a_document_not_made_by_the_tool_is_refused(tmp_path):
     text = tmp_path / "notes.docx"
     text.write_text("not a zip", "utf-8")
     result = _verify(text, cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.startswith("error: notes.docx: the Word file is not a valid")
+    assert result.returncode == 2 and result.stderr.startswith("error: notes.docx: not a Word (.docx) file")
 
 
 def test_a_brief_checked_against_another_spec_is_refused(workspace):

@@ -573,7 +573,8 @@ def cmd_init(args) -> int:
         ) from None
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         print(path)
-    print(_("next: cd {folder} && shangli-brief build").format(folder=args.folder), file=sys.stderr)
+    # two commands, not `cd X && …`: Windows PowerShell 5 has no `&&`
+    print(_("next: run `cd {folder}`, then `shangli-brief build`").format(folder=args.folder), file=sys.stderr)
     return 0
 
 

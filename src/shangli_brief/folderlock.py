@@ -4,6 +4,7 @@ Windows locks a small file in it, .manifest.lock."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -20,12 +21,21 @@ def folder_locked(folder: Path):
         handle = _open_lock(Path(folder))
     except OSError as e:
         raise LockError(e.errno, e.strerror) from None
+    held = False
     try:
-        _lock(handle)
+        try:
+            _lock(handle)
+            held = True
+        except OSError as e:
+            # a network share that keeps no locks (NFS without its lock service, some SMB
+            # mounts): the work goes on unlocked, as it must there
+            if e.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                raise LockError(e.errno, e.strerror) from None
         yield
     finally:
         try:
-            _unlock(handle)
+            if held:
+                _unlock(handle)
         finally:
             os.close(handle)
 

@@ -8,6 +8,7 @@ to an unnamed file first, so even a SIGKILL mid-write leaves nothing behind."""
 from __future__ import annotations
 
 import glob
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -31,15 +32,20 @@ class Staged:
     def __init__(self, final: Path, data: bytes):
         self.final = Path(final)
         self.temp = _temp_name(self.final, "part")
+        self.data = data
         self._fd: int | None = _unnamed(self.final.parent, data)
 
     def name(self) -> Path:
-        """Its temporary name, given now (as _stage does when it writes)."""
+        """Its temporary name, given now (as _stage does when it writes); written anew under
+        that name where the folder refuses to link an unnamed file."""
         _check_stage(self.final)
         try:
             _link(self._fd, self.final.parent, self.temp)
         except OSError as e:
-            raise _cannot_write(self.final, e) from None
+            if not unnamed_files_refused(e):
+                raise _cannot_write(self.final, e) from None
+            self._close()
+            return _stage(self.final, self.data)
         finally:
             self._close()
         return self.temp
@@ -128,21 +134,44 @@ def _cannot_write(final: Path, e: OSError) -> BuildError:
                       Location(display_path(str(final.parent))))
 
 
+# What a file system without unnamed files answers (SMB, NFS, FUSE, vfat: EOPNOTSUPP; others
+# EISDIR or EINVAL), or without linking one into a folder: the named way then, for that folder.
+NO_UNNAMED_FILES = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EPERM}
+
+
+def unnamed_files_refused(error: OSError) -> bool:
+    return error.errno in NO_UNNAMED_FILES
+
+
 def _stage(final: Path, data: bytes) -> Path:
     _check_stage(final)
     temp = _temp_name(final, "part")
     try:
         if can_make_unnamed_files():
-            _write_unnamed(final.parent, temp, data)
-        else:
-            with open(temp, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+            try:
+                _write_unnamed(final.parent, temp, data)
+                return temp
+            except OSError as e:
+                if not unnamed_files_refused(e):
+                    raise
+                _remove(temp)
+        with open(temp, "wb") as out:
+            out.write(data)
+            out.flush()
+            _sync(out.fileno())
     except OSError as e:
         _remove(temp)
         raise _cannot_write(final, e) from None
     return temp
+
+
+def _sync(fd: int) -> None:
+    """fsync, where the file system has it (some network shares answer EINVAL)."""
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
 
 
 def _write_unnamed(folder: Path, temp: Path, data: bytes) -> None:
@@ -160,7 +189,7 @@ def _unnamed(folder: Path, data: bytes) -> int:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        _sync(fd)
     except BaseException:
         os.close(fd)
         raise

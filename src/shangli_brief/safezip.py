@@ -52,8 +52,8 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
                          where) from None
     except (zipfile.BadZipFile, ValueError):
         raise InputError(
-            _("{path} is not a {value} file (not a zip package); name a file saved by {programs}").format(
-                path=Path(path).name, value=_office_kind(what), programs=_programs(path)
+            _("not a {value} file (not a zip package); name a file saved by {programs}").format(
+                value=_office_kind(what), programs=_programs(path)
             ),
             where,
         ) from None

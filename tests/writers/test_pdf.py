@@ -6,9 +6,9 @@ import pdfplumber
 import pytest
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from conftest import SAMPLES, needs
+from conftest import ROOT, SAMPLES, needs
 from shangli_brief.build import Workspace
-from shangli_brief.fonts import fallback_faces, resolve_theme_fonts
+from shangli_brief.fonts import fallback_faces, resolve_theme_fonts, text_chars
 from shangli_brief.briefspec import load_spec
 from shangli_brief.theme import load_theme
 
@@ -19,9 +19,10 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 def font_cmaps():
     """Face name (as in the PDF's font names) -> the code points the face really has."""
     cmaps = {}
+    chars = text_chars(*(Workspace().document(load_spec(ROOT / "briefs" / f"{name}.yaml")) for name in SAMPLES))
     for layout in ("bulletin", "report"):
         theme = load_theme(layout)
-        for font in [*resolve_theme_fonts(theme).values(), *fallback_faces(theme)]:
+        for font in [*resolve_theme_fonts(theme, chars).values(), *fallback_faces(theme)]:
             face = TTFontFile(font.file, subfontIndex=font.index)
             cmaps[face.name.decode()] = set(face.charToGlyph)
     return cmaps
