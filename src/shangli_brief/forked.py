@@ -6,6 +6,7 @@ cores import at once: this one ReportLab and the fonts, the first one the resolv
 python-docx. This module stays light (no ReportLab, no python-docx) for that reason."""
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import pickle
@@ -53,10 +54,16 @@ def write_pdf(value):
 
 
 _unreaped: list[int] = []
+_reaping_at_exit = False
 
 
 def _reap_later(pid: int) -> None:
-    """Reap the children that have ended since; the rest at the next call (or with us)."""
+    """Reap the children that have ended since; the rest at the next call, or when this process
+    exits (none is left behind as a zombie for a system without a reaping init)."""
+    global _reaping_at_exit
+    if not _reaping_at_exit:
+        atexit.register(_reap_all)
+        _reaping_at_exit = True
     _unreaped.append(pid)
     for waiting in list(_unreaped):
         try:
@@ -65,6 +72,14 @@ def _reap_later(pid: int) -> None:
             done = waiting
         if done:
             _unreaped.remove(waiting)
+
+
+def _reap_all() -> None:
+    while _unreaped:
+        try:
+            os.waitpid(_unreaped.pop(), 0)
+        except ChildProcessError:
+            pass
 
 
 class Child:

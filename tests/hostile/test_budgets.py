@@ -113,3 +113,22 @@ def test_every_input_file_is_size_limited(ws, kind):
     result = run("check", cwd=ws)
     assert result.returncode == 2
     assert f"data/u.{kind}: the data file is larger than 1 MB; is it the right file?" in result.stderr
+
+
+def test_an_honest_zero_is_said_in_words(ws):
+    """A compared year's value of 0: the table and the text say where it went (由0增至5家),
+    never an internal error."""
+    (ws / "data" / "u.yaml").write_text(
+        "indicators:\n  - id: test.new_firms\n    name: 新落户企业\n    unit: 家\n    category: park\n"
+        "    values:\n      - {period: 2022, value: 0, source: 县商务局}\n"
+        "      - {period: 2024, value: 5, source: 县商务局}\n", "utf-8")
+    write_spec(ws, "compare: 2022\ndata: [data/u.yaml]\nformats: [docx]\nsections:\n"
+                   "  - text: \"新落户企业{{ change('test.new_firms') }}。\"\n"
+                   "  - table: {title: 新落户企业, indicators: [test.new_firms]}\n")
+    for command in ("check", "build"):
+        result = run(command, cwd=ws)
+        assert result.returncode == 0, result.stderr
+    import docx
+    document = docx.Document(ws / "out" / "t.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "新落户企业由0增至5家。" in text, text

@@ -109,6 +109,10 @@ def change(before, after, unit: str, q_before: str = "exact", q_after: str = "ex
     (from 超100 to 超200 nobody can say by how much)."""
     if {q_before, q_after} - {"exact", "approx"}:
         return None
+    if unit != "%" and Decimal(before) == 0:  # no rate from nothing: say where it went
+        if Decimal(after) == 0:
+            return "持平"
+        return f"由0{'增至' if Decimal(after) > 0 else '降至'}{quantity(after, unit, q_after)}"
     text = point_change(before, after) if unit == "%" else relative_change(before, after)
     if "approx" in (q_before, q_after) and text != "持平":
         text = text[:2] + "约" + text[2:]

@@ -10,6 +10,7 @@ A theme file is merged over the layout's built-in theme; it names only what it c
 """
 from __future__ import annotations
 
+import math
 import re
 
 from ..errors import ErrorList, InputError, did_you_mean
@@ -21,7 +22,13 @@ HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ALIGNS = ("left", "center", "right", "justify")
 STYLE_KEYS = {"font": str, "size": "size", "align": ALIGNS, "indent_chars": float, "bold": bool,
               "color": "color", "leading": float, "space_before": float, "space_after": float}
-FONT_KEYS = {"docx": str, "docx_alt": str, "pdf": list, "convert": list, "fallback": list, "file": str}
+FONT_KEYS = {"docx": "font", "docx_alt": "font", "pdf": "fonts", "convert": "fonts", "fallback": "fonts", "file": str}
+# A font family name goes into Word's XML, the HTML edition's CSS and the PDF: letters of any
+# script, digits, spaces and - _ . + & ( ) （ ）, and : before a style (Noto Serif CJK SC:Bold).
+FONT_NAME = re.compile(r"^[\w .\-+&()（）:]{1,64}$")
+# Numbers in mm or pt: finite, not negative, and within what a page can hold.
+MAX_MEASURE = 1000.0
+PATTERN_FIELDS = {"heading_numbers": ("zh", "n"), "list_marks": ("n",)}
 SECTIONS = {
     "page": {"width_mm": float, "height_mm": float, "margin_top_mm": float, "margin_bottom_mm": float,
              "margin_left_mm": float, "margin_right_mm": float, "page_number_gap_mm": float},
@@ -50,9 +57,21 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
     def check(value, kind, path):
         if kind is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok and not (math.isfinite(value) and 0 <= value <= MAX_MEASURE):
+                return fail(path, _("{value} is out of range (0 to {most})").format(value=value, most=int(MAX_MEASURE)))
             return ok or fail(path, _("expected a number"))
         if kind is int:
-            return (isinstance(value, int) and not isinstance(value, bool)) or fail(path, _("expected a whole number"))
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            if ok and not 1 <= value <= 200:
+                return fail(path, _("{value} is out of range (1 to {most})").format(value=value, most=200))
+            return ok or fail(path, _("expected a whole number"))
+        if kind == "font":
+            return (isinstance(value, str) and FONT_NAME.match(value)) or fail(path, _(
+                "'{value}' is not a font name (letters, digits, spaces and - _ . + & ( ) only)").format(value=value))
+        if kind == "fonts":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                return fail(path, _("expected a list of names"))
+            return all([check(v, "font", path + (i,)) for i, v in enumerate(value)])
         if kind is bool:
             return isinstance(value, bool) or fail(path, _("expected true or false"))
         if kind is str:
@@ -135,18 +154,47 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
                 )
             elif key != "font":
                 check(value, STYLE_KEYS[key], ("styles", name, key))
-    for key in ("chart_colors", "glyph_fallback", "heading_numbers"):
+    for key in ("chart_colors", "heading_numbers"):
         if key in data:
             check(data[key], list, (key,))
+    if "glyph_fallback" in data:
+        check(data["glyph_fallback"], "fonts", ("glyph_fallback",))
+    for key, fields in PATTERN_FIELDS.items():
+        patterns = data.get(key)
+        items = enumerate(patterns) if isinstance(patterns, list) else (
+            patterns.items() if isinstance(patterns, dict) else ())
+        for i, pattern in items:
+            if isinstance(pattern, str) and not _plain_pattern(pattern, fields):
+                fail((key, i), _("'{pattern}' may hold only {fields} in braces, with nothing else inside them").format(
+                    pattern=pattern, fields=" ".join("{" + f + "}" for f in fields)))
+    page = {**base.get("page", {}), **(data.get("page") or {})}
+    numbers = all(isinstance(page.get(k), (int, float)) for k in (
+        "width_mm", "height_mm", "margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"))
+    if numbers and (page["width_mm"] - page["margin_left_mm"] - page["margin_right_mm"] < 30
+                    or page["height_mm"] - page["margin_top_mm"] - page["margin_bottom_mm"] < 30):
+        fail(("page",), _("the margins leave less than 30 mm of the page for text; check the page size and margins"))
     if "heading_numbers" in data and isinstance(data["heading_numbers"], list) and len(data["heading_numbers"]) != 4:
         fail(("heading_numbers",), _("give four patterns, one per heading level, e.g. "
                                    "[\"{zh}、\", \"（{zh}）\", \"{n}.\", \"（{n}）\"]"))
     for i, value in enumerate(data.get("chart_colors") or []):
         check(value, "color", ("chart_colors", i))
-    for key in ("latin_font", "reference_docx"):
-        if key in data:
-            check(data[key], str, (key,))
+    if "latin_font" in data:
+        check(data["latin_font"], "font", ("latin_font",))
+    if "reference_docx" in data:
+        check(data["reference_docx"], str, ("reference_docx",))
     if errors:
         errors.sort(key=lambda e: (e.location.line or 0, e.location.col or 0))  # in file order
         raise ErrorList(errors)
     return data
+
+
+def _plain_pattern(pattern: str, fields: tuple[str, ...]) -> bool:
+    """A numbering pattern whose only fields are the plain names given: no format spec, no
+    conversion, no attribute or index (a format string from a theme file is code otherwise)."""
+    import string
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return False
+    return all(name is None or (name in fields and not spec and conversion is None)
+               for __, name, spec, conversion in parsed) and len(pattern) <= 40

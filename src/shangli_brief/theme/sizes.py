@@ -8,9 +8,16 @@ SIZE_NAMES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 
               "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
 
 
+# A size a printed page can hold: from a footnote's to a masthead's twice over.
+SMALLEST, LARGEST = 4, 100
+
+
 def size_pt(value) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        if SMALLEST <= value <= LARGEST:  # NaN and infinities fail here too
+            return float(value)
+        raise ValueError(_("size '{value}' is not a number of points from {smallest} to {largest} or a size name "
+                           "like 三号").format(value=value, smallest=SMALLEST, largest=LARGEST))
     text = str(value).strip()
     if text in SIZE_NAMES:
         return float(SIZE_NAMES[text])
@@ -20,6 +27,7 @@ def size_pt(value) -> float:
         size = float(text)
     except ValueError:
         size = None
-    if size is not None and 0 < size < 200:
+    if size is not None and SMALLEST <= size <= LARGEST:
         return size
-    raise ValueError(_("size '{value}' is not a number of points or a size name like 三号").format(value=value))
+    raise ValueError(_("size '{value}' is not a number of points from {smallest} to {largest} or a size name "
+                       "like 三号").format(value=value, smallest=SMALLEST, largest=LARGEST))

@@ -15,6 +15,15 @@ SYSTEM_FACES = {
 GENERIC = {"serif", "sans-serif"}
 
 
+_CSS_SAFE = frozenset(" -_.+&():")  # written as they are, besides letters and digits
+
+
+def css_string(text: str) -> str:
+    """A CSS string: every character that could end it, the rule or the <style> element is
+    written as a CSS escape (theme names are checked when the theme is read; this holds even so)."""
+    return '"' + "".join(ch if ch.isalnum() or ch in _CSS_SAFE else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
 def font_stack(theme, role: str) -> str:
     names: list[str] = []
     font = theme.fonts.get(role)
@@ -25,7 +34,7 @@ def font_stack(theme, role: str) -> str:
     for name in names:
         if name and name not in seen:
             seen.add(name)
-            out.append(name if name in GENERIC else '"' + name.replace('"', "") + '"')
+            out.append(name if name in GENERIC else css_string(name))
     return ", ".join(out)
 
 

@@ -43,6 +43,9 @@ class HtmlWriter(BlockVisitor):
             "<!DOCTYPE html>\n"
             '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            # no script runs in the edition, whatever a theme or a data file holds
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'; img-src data:; font-src \'self\' data:">\n'
             f"<title>{escape(d.title)}</title>\n"
             '<meta name="generator" content="shangli-brief">\n'
             + (f'<meta name="author" content="{_attr(d.issuer)}">\n' if d.issuer else "")
