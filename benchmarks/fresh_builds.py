@@ -54,7 +54,8 @@ def main() -> None:
             for label, build_args in cases:
                 times: dict[str, list[float]] = {name: [] for name in trees}
                 for run in range(args.runs):
-                    for name, src in trees.items():
+                    order = list(trees.items())
+                    for name, src in order if run % 2 == 0 else order[::-1]:  # neither always first
                         times[name].append(timed(src, build_args, Path(tmp) / f"out-{name}-{run}"))
                 shown = "   ".join(f"{name}: {statistics.median(t):.3f} s ({min(t):.3f}-{max(t):.3f})"
                                    for name, t in times.items())

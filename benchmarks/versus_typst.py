@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "shangli-brief"
-RUNS = 15  # the served pairs: this shared machine's speed drifts by a fifth within a minute
+RUNS = 9  # alternated pairs: this shared machine's speed drifts within a minute
 
 
 def typst_source(spec: Path) -> tuple[str, list[str]]:

@@ -27,12 +27,22 @@ _styles_cache: dict[str, PdfStyles] = {}
 
 
 def styles_for(theme: Theme, chars: frozenset[int] | None = None) -> PdfStyles:
-    """The theme's styles, its faces holding `chars` (None: as the cache holds them now)."""
-    resolved = resolve_theme_fonts(theme, chars)
+    """The theme's styles, its faces holding `chars` (None: as the cache holds them now). The
+    faces found for a theme are kept for the process: a later document needing no character
+    beyond them (a rebuild, the next brief of a batch) uses them without looking again."""
+    known = _faces_for.get(theme.key)
+    if known is not None and chars is not None and known[0] is not None and chars <= known[0]:
+        resolved = known[1]
+    else:
+        resolved = resolve_theme_fonts(theme, chars)
+        _faces_for[theme.key] = (chars, resolved)
     key = (theme.key, tuple((f.file, f.index, f.substitute) for f in resolved.values()))
     if key not in _styles_cache:
         _styles_cache[key] = PdfStyles(theme, resolved, chars)
     return _styles_cache[key]
+
+
+_faces_for: dict = {}  # theme key -> (the characters asked for, the faces found for them)
 
 
 @contextmanager
