@@ -174,7 +174,7 @@ def readable_font(path: Path) -> bool:
 
 
 def _converted(role: str, family: str, face: Face, chars: Chars, reason: str = "") -> ResolvedFont:
-    if chars is None:  # shown, not built: nothing is converted for it
+    if chars is None and not cached_path(face.file, face.index).exists():  # shown, nothing made yet
         return ResolvedFont(role, family, face.file, face.index, (f"{reason}; " if reason else "") + _(
             "converted to a TrueType subset of the characters each brief uses, at its build"))
     target = _subset(face.file, face.index, chars)
