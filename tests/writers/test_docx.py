@@ -114,6 +114,15 @@ def test_libreoffice_opens_every_docx(built, tmp_path):
         assert pdf.exists() and pdf.stat().st_size > 10_000, name
         # LibreOffice lays the DOCX out in exactly as many pages as our own PDF.
         assert _pages(pdf) == _pages(built / f"{name}.pdf"), name
+        assert _split_numbers(pdf) == [], name
+
+
+def _split_numbers(pdf) -> list[str]:
+    """Line ends that cut a number (2|022年, 15|0余种, 93.82|%) in a PDF's text, line by line."""
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                                     text=True).stdout.splitlines() if line.strip()]
+    return [f"{a}|{b}" for a, b in zip(lines, lines[1:])
+            if a[-1].isdigit() and (b[0].isdigit() or b[0] in ".%．％余")]
 
 
 def _pages(pdf) -> int:

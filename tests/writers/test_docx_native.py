@@ -105,7 +105,10 @@ def test_chinese_throughout(built, name):
     path = built / f"{name}.docx"
     styles = _xml(path, "word/styles.xml")
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
-    assert (lang.get(f"{W}val"), lang.get(f"{W}eastAsia")) == ("zh-CN", "zh-CN")
+    # Latin text in a Latin language (as Chinese Word writes it), East Asian text in Chinese
+    assert (lang.get(f"{W}val"), lang.get(f"{W}eastAsia")) == ("en-US", "zh-CN")
+    defaults = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    assert defaults.find(f"{W}overflowPunct").get(f"{W}val") == "0"  # no punctuation past the margin
     theme_lang = _xml(path, "word/settings.xml").find(f"{W}themeFontLang")
     assert theme_lang.get(f"{W}eastAsia") == "zh-CN"
     normal = styles.find(f"{W}style[@{W}styleId='Normal']/{W}pPr")

@@ -77,10 +77,13 @@ def new_document():
 
 
 def chinese_defaults(document, east_asia: str, latin: str, size_pt: float) -> None:
-    """docDefaults: the body fonts, size and zh-CN for both Latin and East Asian text, so that
-    quotes, dashes and ellipses are set as Chinese punctuation; no spacing between paragraphs,
-    and none between Chinese and Latin letters or digits in Word and WPS (LibreOffice's DOCX
-    import drops autoSpaceDE/DN wherever they are, and adds its own spacing)."""
+    """docDefaults: the body fonts and size; Latin text in en-US and East Asian text in zh-CN, as
+    Chinese Word writes them (Latin text declared Chinese lets LibreOffice break a line inside a
+    number: 2|022年; runs whose quotes, dashes and ellipses must take the Chinese font carry
+    w:hint="eastAsia"); no punctuation hanging past the margin (overflowPunct off: official
+    documents hang none); no spacing between paragraphs, and none between Chinese and Latin
+    letters or digits in Word and WPS (LibreOffice's DOCX import drops autoSpaceDE/DN wherever
+    they are, and adds its own spacing)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     half_points = round(size_pt * 2)
     defaults.getparent().replace(defaults, parse_xml(
@@ -88,8 +91,8 @@ def chinese_defaults(document, east_asia: str, latin: str, size_pt: float) -> No
         f'<w:rFonts w:ascii={quoteattr(latin)} w:eastAsia={quoteattr(east_asia)} '
         f'w:hAnsi={quoteattr(latin)} w:cs={quoteattr(latin)}/>'
         f'<w:kern w:val="2"/><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
-        f'<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        f'<w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+        f'<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        f'<w:pPrDefault><w:pPr><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         f'<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
         f'</w:pPrDefault></w:docDefaults>'))
 
