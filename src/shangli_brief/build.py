@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import manifest
@@ -20,6 +20,7 @@ from .forked import Child, warm_up_pdf, write_pdf
 from .publish import Staged, publish_all
 from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
+from .layout import load_layout
 from .theme import Theme, load_theme
 from .writers import WriteOptions, writer_for
 from .i18n import _, os_message
@@ -118,7 +119,23 @@ class Workspace:
             self._themes[key] = theme
         return self._themes[key]
 
+    def recipients(self, spec: Spec):
+        """The distribution list the spec names (recipients:, or print --recipients), or None."""
+        if spec.recipients is None:
+            return None
+        from .distribution import load_recipients
+        path, where = spec.recipients
+        file = spec.path_in_workspace(path)
+        if not file.is_file():
+            raise InputError(_("recipients table '{path}' not found (a CSV or XLSX file with the columns 类别, 单位, "
+                               "份数)").format(path=path), where, "recipients")
+        return load_recipients(self.confined(spec, file, where, "recipients", _("recipients table")))
+
     def document(self, spec: Spec) -> Document:
+        recipients = self.recipients(spec)
+        if recipients is not None and "closing" in load_layout(spec.layout).back:
+            from .distribution import closing_for  # the 版记 names the recipients and their total
+            spec = replace(spec, closing=closing_for(recipients, spec.closing))
         return resolve(spec, self.dataset(spec), self.catalogue(spec))
 
 
@@ -129,9 +146,11 @@ def build_spec(spec_path: Path, out_dir: Path, formats: tuple[str, ...] | None,
 
 def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
           workspace: Workspace, options: WriteOptions = WriteOptions(),
-          parallel: bool = False, early: Child | None = None) -> list[OutputFile]:
+          parallel: bool = False, early: Child | None = None, extras=None) -> list[OutputFile]:
     """`early`: a PDF process forked when the command started (cli.cmd_build), already warm;
-    used when the brief wants a PDF besides another format, ended otherwise."""
+    used when the brief wants a PDF besides another format, ended otherwise. `extras(doc,
+    theme, {format: bytes})`: more files made from the brief's ([(name, format, pages, bytes)]),
+    published with its own (the print job and the register of `print`)."""
     try:
         theme = workspace.theme(spec)
         wanted = formats or spec.formats
@@ -176,6 +195,11 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
                               hashlib.sha256(data).hexdigest(), written.warnings)
                    for fmt, written, data in rendered]
         files = [ahead.get(out.format) or (out.path, data) for out, (__, __, data) in zip(outputs, rendered)]
+        if extras is not None:
+            made = {fmt: data for fmt, __, data in rendered}
+            for name, fmt, pages, data in extras(doc, theme, made):
+                outputs.append(OutputFile(out_dir / name, fmt, pages, len(data), hashlib.sha256(data).hexdigest()))
+                files.append((out_dir / name, data))
         made_from = manifest.inputs(spec)
         # All the formats of a brief and its manifest entries are published together or not
         # at all, one build at a time per output folder.

@@ -86,6 +86,28 @@ def _parser() -> argparse.ArgumentParser:
                         "附件) starts on a right-hand page"))
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    pr = sub.add_parser("print", help=_("build a brief for printed distribution: numbered copies and a register"),
+                        description=_("Build SPEC with a 版记 listing the recipients of the table and their "
+                                      "total, and beside it NAME-print.pdf (every copy in the table's order, "
+                                      "each first page carrying its 份号 where the layout numbers copies) and "
+                                      "NAME-register.xlsx (the 发文登记: which 份号 went to whom, a column to "
+                                      "sign). The table: CSV or XLSX with the columns 类别 (报, 送, 发, 抄送), "
+                                      "单位, 份数 and, if wanted, 备注."))
+    pr.add_argument("spec", metavar="SPEC", help=_("the spec file"))
+    pr.add_argument("--recipients", metavar="FILE",
+                    help=_("the recipients table (default: the spec's recipients:)"))
+    pr.add_argument("--booklet", action="store_true",
+                    help=_("the print job as A3 landscape sheets, each copy imposed for saddle stitching "
+                           "(print duplex, flip on the short edge, fold and staple)"))
+    pr.add_argument("--out", metavar="DIR", help=_("output folder (default: the out/ folder of the spec's workspace)"))
+    pr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                    help=_("this run's value of a top-level key, as for build (e.g. --set issue=9)"))
+    pr.add_argument("--templates", action="append", default=[], metavar="DIR",
+                    help=_("a folder of templates searched before the workspace's and the built-in ones"))
+    pr.add_argument("--allow", action="append", default=[], metavar="DIR",
+                    help=_("also read data, themes and reference files from DIR"))
+    pr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     w = sub.add_parser("watch", help=_("build, then rebuild on every save"),
                        description=_("Build the specs, then rebuild a brief within a moment of a "
                                    "save to its spec, a template, its theme, reference Word file "
@@ -620,7 +642,36 @@ def cmd_verify(args) -> int:
     return 1 if findings else 0
 
 
-COMMANDS = {"init": cmd_init, "build": cmd_build, "watch": cmd_watch, "check": cmd_check,
+def cmd_print(args) -> int:
+    from .briefspec import load_spec
+    from .briefspec.schema import out_folder, parse_settings
+    from .build import Workspace, build
+    from .errors import Location
+    from .distribution import print_extras
+    path = user_path(args.spec)
+    spec = load_spec(path, parse_settings(args.settings))
+    allow = tuple(map(user_path, args.allow))
+    if args.recipients:  # named on the command line: read where it is
+        table = user_path(args.recipients).absolute()
+        spec.recipients = (str(table), Location("--recipients"))
+        allow += (table.parent,)
+    if spec.recipients is None:
+        raise InputError(_("print needs a recipients table: --recipients FILE, or recipients: in the spec "
+                           "(a CSV or XLSX file with the columns 类别, 单位, 份数)"), Location(str(path)))
+    _announce_font_conversions()
+    workspace = Workspace(tuple(map(user_path, args.templates)), allow)
+    out_dir = user_path(args.out) if args.out else out_folder(path)
+    formats = tuple(dict.fromkeys((*spec.formats, "pdf")))  # the print job is made from the PDF
+    outputs = build(spec, out_dir, formats, workspace, extras=print_extras(spec, workspace, args.booklet))
+    for out in outputs:
+        pages = _("{count} pages").format(count=out.pages) if out.pages is not None else ""
+        print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
+        for warning in out.warnings:
+            print(_("warning: {message}").format(message=warning), file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "build": cmd_build, "print": cmd_print, "watch": cmd_watch, "check": cmd_check,
             "indicators": cmd_indicators, "sections": cmd_sections, "verify": cmd_verify, "fonts": cmd_fonts}
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ class Layout:
     back: tuple[str, ...]
     running_header: bool
     words: dict = field(hash=False, compare=False)
+    copy_number: dict | None = field(default=None, hash=False, compare=False)  # 份号: digits, font, size
 
     def word(self, key: str, **values) -> str:
         text = self.words[key]
@@ -56,4 +57,5 @@ def load_layout(name: str) -> Layout:
     unknown = [part for part in front if part not in FRONT] + [part for part in back if part not in BACK]
     if unknown:  # a packaging mistake, not a user's: the layouts ship with the tool
         raise ValueError(f"layouts/{name}.yaml: unknown part {unknown[0]!r}")
-    return Layout(name, data.get("theme", name), front, back, bool(data.get("running_header")), words)
+    return Layout(name, data.get("theme", name), front, back, bool(data.get("running_header")), words,
+                  data.get("copy_number"))

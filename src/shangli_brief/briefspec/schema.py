@@ -27,7 +27,7 @@ TOP_KEYS = {
     "title": True, "subtitle": False, "layout": False, "theme": False, "reference_docx": False,
     "issuer": False, "issue": False, "date": False, "period": False, "compare": False,
     "formats": False, "data": False, "sections": True, "sources": False, "draft": False,
-    "closing": False, "templates": False,
+    "closing": False, "templates": False, "recipients": False,
 }
 # Keys of the contract whose feature has not landed yet: used, they are an error, not ignored.
 NOT_YET: dict[str, str] = {}  # contract keys whose feature has not landed: none left
@@ -102,6 +102,7 @@ class Spec:
     templates: list[tuple[str, Location]] = field(default_factory=list)  # folders searched first
     theme: tuple[str, Location] | None = None           # a theme file merged over the layout's
     reference_docx: tuple[str, Location] | None = None  # a Word file whose styles and pages win
+    recipients: tuple[str, Location] | None = None      # the distribution list (`print`): 类别,单位,份数
     entries: list[Entry] = field(default_factory=list)
     closing: Closing | None = None
     sources: bool = False      # an appendix listing every figure cited, with its source
@@ -333,7 +334,7 @@ def read_spec(path: str | Path, settings=()) -> tuple[Spec, list[InputError]]:
     if data.get("data") is not None:
         spec.data = c.text_list(data["data"], ("data",))
 
-    for key in ("theme", "reference_docx"):
+    for key in ("theme", "reference_docx", "recipients"):
         if data.get(key) is not None:
             value = c.text(data, (key,))
             if value:

@@ -41,8 +41,14 @@ def load_table(path: str | Path, dataset=None) -> MarkedYAML:
     return _as_data_file(path, rows)
 
 
-def _csv_rows(path: str) -> list[tuple[int, list[str]]]:
-    text = read_text(path, _("data file"), excel=True)
+def table_rows(path: str | Path, what: str) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV or XLSX table (its first sheet), each with its line or row number."""
+    path = str(path)
+    return _xlsx_rows(path)[1] if path.lower().endswith(".xlsx") else _csv_rows(path, what)
+
+
+def _csv_rows(path: str, what: str | None = None) -> list[tuple[int, list[str]]]:
+    text = read_text(path, what or _("data file"), excel=True)
     csv.field_size_limit(MAX_BYTES)  # the file is within MAX_BYTES; cells are checked below
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []

@@ -147,7 +147,7 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
         for key, value in spec.items():
             if key not in STYLE_KEYS:
                 continue
-            if key == "font" and value not in roles:
+            if key == "font" and (not isinstance(value, str) or value not in roles):
                 fail(
                     ("styles", name, key),
                     _("unknown font role '{value}'").format(value=value) + did_you_mean(str(value), roles),
