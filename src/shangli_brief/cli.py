@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, display_path
-from .portability import user_path
+from .portability import limit_memory, user_path
 from .i18n import LANGUAGES, N_, _, early_language, translate_argparse
 
 EPILOG = N_("""examples:
@@ -230,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+# Commands that read files from others (specs, templates, themes, data): their memory is capped.
+CAPPED = {"build", "print", "watch", "check", "verify"}
+
+
 def _run(args) -> int:
+    if args.command in CAPPED:
+        limit_memory()
     try:
         return COMMANDS[args.command](args)
     except ErrorList as e:

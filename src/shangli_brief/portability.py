@@ -145,3 +145,29 @@ def _watch_parent(parent: int, sentinel) -> None:
     while os.getppid() == parent:
         time.sleep(0.25)
     os._exit(1)
+
+
+# What a build may take of the machine's memory (address space): a real build peaks near
+# 300 MB; a template, theme or data file that makes more is stopped with a MemoryError, reported
+# as that brief's error, before it can exhaust the machine.
+MEMORY_CEILING_MB = 4096
+
+
+def limit_memory() -> None:
+    """Cap this process and its children (SHANGLI_BRIEF_MEMORY_MB changes the cap). Where the
+    system has no address-space limit (Windows), nothing is capped."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    if not hasattr(resource, "RLIMIT_AS"):  # pragma: no cover
+        return
+    try:
+        ceiling = int(os.environ.get("SHANGLI_BRIEF_MEMORY_MB") or MEMORY_CEILING_MB) * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            ceiling = min(ceiling, hard)
+        if soft == resource.RLIM_INFINITY or soft > ceiling:
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    except (ValueError, OSError):
+        pass  # a limit the system refuses, or a malformed setting: the build runs as before

@@ -2,6 +2,12 @@
 ends within seconds in one line naming the file and line."""
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 
 import pytest
 
@@ -132,3 +138,49 @@ def test_an_honest_zero_is_said_in_words(ws):
     document = docx.Document(ws / "out" / "t.docx")
     text = "\n".join(p.text for p in document.paragraphs)
     assert "新落户企业由0增至5家。" in text, text
+
+
+@pytest.mark.parametrize("template, message", [
+    # `~` joins without a call or an operator the sandbox sees: doubled 26 times, a gigabyte
+    ('{% set ns = namespace(s="ab") %}{% for i in range(26) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}'
+     '{{ ns.s|length }}',
+     "the template makes a text of 524,288 characters, more than the 300,000 a section may have"),
+    # a list grown in place by its own methods
+    ("{% set ns = namespace(l=[1, 2]) %}{% for i in range(30) %}{% set _ = ns.l.extend(ns.l) %}{% endfor %}"
+     "{{ ns.l|length }}", "the template makes a text of 524,288 characters"),
+    ("{% set ns = namespace(d={}) %}{% for i in range(9000) %}{% for j in range(100) %}"
+     "{% set _ = ns.d.update({i * 100 + j: j}) %}{% endfor %}{% endfor %}{{ ns.d|length }}",
+     "the template makes a text of 300,001 characters"),
+])
+def test_what_a_template_grows_by_any_means_is_counted(ws, template, message):
+    text_entry(ws, template)
+    result = run("build", cwd=ws, timeout=120)  # a hang guard: a second or two here
+    assert result.returncode == 2
+    assert message in one_error(result), result.stderr
+    assert nothing_written(ws)
+
+
+def test_a_build_cannot_take_the_machines_memory(ws):
+    """Distinct big strings kept in a list: the time budget would stop it after gigabytes, the
+    memory cap (set low here, 4 GB by default) long before."""
+    text_entry(ws, '{% set ns = namespace(l=[]) %}{% for i in range(10000) %}{% for j in range(100) %}'
+                   '{% set _ = ns.l.append(("x" * 299990) ~ i ~ j) %}{% endfor %}{% endfor %}{{ ns.l|length }}')
+    result = run("build", cwd=ws, env={"SHANGLI_BRIEF_MEMORY_MB": "1000"}, timeout=120)
+    assert result.returncode == 2
+    assert "the template used more memory than a build may have" in one_error(result)
+    assert nothing_written(ws)
+
+
+def test_ctrl_c_stops_a_build_inside_a_template_loop(ws):
+    """Wherever the interrupt lands (while starting, or inside the four-second loop), the build
+    stops at once, says so, and writes nothing."""
+    text_entry(ws, "{% set ns = namespace(n=0) %}{% for i in range(1000) %}{% for j in range(999) %}"
+                   "{% set ns.n = ns.n + i * j %}{% endfor %}{% endfor %}{{ ns.n }}")
+    exe = Path(sys.executable).parent / "shangli-brief"
+    process = subprocess.Popen([str(exe), "build"], cwd=ws, stderr=subprocess.PIPE, text=True)
+    time.sleep(1)  # most likely inside the loop by then; earlier or later, it must stop the same
+    process.send_signal(signal.SIGINT)
+    __, stderr = process.communicate(timeout=30)  # a hang guard: it stops at once
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] in ("interrupted", "已中断"), stderr
+    assert nothing_written(ws)

@@ -242,14 +242,24 @@ class BudgetedSandbox(SandboxedEnvironment):
         self.globals.pop("lipsum", None)  # paragraphs of filler on demand: not for briefs
         self.filters = {name: _budgeted_filter(name, f) for name, f in self.filters.items()}
         self.filters["_budgeted_iter"] = budgeted_iter
+        self.filters["_budgeted_size"] = _sized
 
     def _parse(self, source, name, filename):
         """Every for-loop's iterable goes through budgeted_iter (the sandbox has no hook for
-        loops: a loop over a string or a list would otherwise run unbounded)."""
+        loops: a loop over a string or a list would otherwise run unbounded), and every `~`
+        concatenation's result through the size budget (Jinja joins it without a call or a
+        binary operator the sandbox sees: doubled in a loop, it reached a gigabyte)."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "_budgeted_iter", [], [], None, None,
                                      lineno=loop.iter.lineno)
+        for parent in list(tree.find_all(nodes.Node)):
+            for field in parent.fields:
+                value = getattr(parent, field, None)
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field, _sized_node(value))
+                elif isinstance(value, list):
+                    value[:] = [_sized_node(v) if isinstance(v, nodes.Concat) else v for v in value]
         return tree
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
@@ -269,7 +279,11 @@ class BudgetedSandbox(SandboxedEnvironment):
                 return _sized(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
             finally:
                 budget.depth -= 1
-        return _sized(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
+        result = _sized(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, (list, dict, set)):  # append, extend, update …: grown in place
+            _sized(owner)
+        return result
 
     def call_binop(self, context, operator, left, right):
         budget = _current()
@@ -296,6 +310,10 @@ class BudgetedSandbox(SandboxedEnvironment):
             return None
         _check_new_format(value.__self__)
         return lambda *args, **kwargs: _sized(wrapped(*args, **kwargs))
+
+
+def _sized_node(concat: nodes.Concat) -> nodes.Filter:
+    return nodes.Filter(concat, "_budgeted_size", [], [], None, None, lineno=concat.lineno)
 
 
 def _budgeted_filter(name: str, function):

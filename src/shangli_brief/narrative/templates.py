@@ -138,6 +138,8 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
     if isinstance(exc, RecursionError):
         message = (_("templates include or call each other without end; check the includes and "
                    "macros"))
+    elif isinstance(exc, MemoryError):
+        message = _("the template used more memory than a build may have; check its loops and what they collect")
     elif not isinstance(exc, (jinja2.TemplateError, BudgetExceeded)):
         message = _("the template failed: {kind}: {message}").format(kind=type(exc).__name__, message=message)[:300]
     if isinstance(exc, jinja2.UndefinedError):
