@@ -171,6 +171,20 @@ def panel_label(label: str, block, theme) -> str:
     return "\n".join(balanced_lines(label, room))
 
 
+def mark_ems(mark: str) -> float:
+    """A list mark's width in ems, as a Chinese face sets it: full-width and ambiguous characters
+    (（ ） • ·) one em, the others (digits, Latin) half an em."""
+    import unicodedata
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "FWA" else 0.5 for ch in mark)
+
+
+def list_marks(block, theme) -> tuple[list[str], float]:
+    """A list's marks from the theme, and its hanging indent in ems: its widest mark, so that
+    every item's wrapped lines start under its text, clear of the marks."""
+    marks = [theme.list_mark(block.ordered, i) for i in range(1, len(block.items) + 1)]
+    return marks, max((mark_ems(m) for m in marks), default=0.0)
+
+
 def heading_style(block) -> str:
     """The theme style of a heading: an unnumbered level-1 heading is an appendix's (附件),
     flush left; the others by level."""

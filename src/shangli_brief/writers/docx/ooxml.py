@@ -80,6 +80,27 @@ def first_line_chars(ppr, chars: float) -> None:
     ind.set(qn("w:firstLineChars"), str(int(round(chars * 100))))
 
 
+def hanging_indent(ppr, left_chars: float, hanging_chars: float, size_pt: float) -> None:
+    """A hanging indent counted in characters (as Word shows it) and in twips (for programs that
+    read only those); the style's first-line indent is set aside."""
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.insert_element_before(ind, *_AFTER_IND)
+    twips = lambda chars: str(int(round(chars * size_pt * 20)))  # noqa: E731
+    ind.set(qn("w:left"), twips(left_chars))
+    ind.set(qn("w:leftChars"), str(int(round(left_chars * 100))))
+    ind.set(qn("w:hanging"), twips(hanging_chars))
+    ind.set(qn("w:hangingChars"), str(int(round(hanging_chars * 100))))
+    ind.set(qn("w:firstLineChars"), "0")
+
+
+# What may follow w:ind in a w:pPr (CT_PPrBase's order)
+_AFTER_IND = ("w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+              "w:sectPr", "w:pPrChange")
+
+
 # Elements that must follow w:pBdr / w:tblBorders / w:shd in their parents (OOXML is ordered,
 # and Word refuses a file whose children are out of order).
 _AFTER = {

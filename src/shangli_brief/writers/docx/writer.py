@@ -21,7 +21,7 @@ from ... import model
 from ...errors import InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver, heading_style,
+from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver, heading_style, list_marks,
                panel_columns, panel_label, table_column_widths, title_text)
 from . import ooxml
 from .base import new_document
@@ -323,9 +323,12 @@ class DocxWriter(BlockVisitor):
         self.para(block.runs, "body")
 
     def visit_ListBlock(self, block: model.ListBlock) -> None:
-        for i, item in enumerate(block.items, 1):
-            mark = self.theme.list_mark(block.ordered, i)
-            self.para([model.Run(mark)] + item, "list")
+        marks, hang = list_marks(block, self.theme)
+        style = self.theme.style("list")
+        for mark, item in zip(marks, block.items):
+            p = self.para([model.Run(mark)] + item, "list")
+            # the mark where a paragraph's first line starts, wrapped lines under the item's text
+            ooxml.hanging_indent(p._p.get_or_add_pPr(), style.indent_chars + hang, hang, style.size)
 
     def visit_PageBreak(self, block: model.PageBreak) -> None:
         if block.new_part and self.options.duplex:

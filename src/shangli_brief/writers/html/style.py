@@ -68,8 +68,8 @@ h2.appendix {{ text-indent: 0; }}
 strong {{ font-family: var(--hei); font-weight: normal; }}
 em {{ font-family: var(--kai); font-style: normal; }}
 .subtitle {{ font-family: var(--kai); text-align: center; text-indent: 0; font-size: {rel["subtitle"]}em; }}
-ul, ol {{ margin: 0 0 .5em; padding-left: 2.5em; }}
-li {{ text-align: justify; }}
+ul.list, ol.list {{ list-style: none; margin: 0 0 .5em; padding: 0; }}
+.list li {{ text-align: justify; padding-left: calc(2em + var(--hang)); text-indent: calc(-1 * var(--hang)); }}
 .masthead {{ text-align: center; margin-bottom: 1.2em; }}
 .masthead p {{ text-indent: 0; }}
 .masthead-name {{ font-family: var(--title); color: var(--red); line-height: 1.3; text-align: center;

@@ -14,7 +14,7 @@ from html import escape
 from ... import model
 from ...theme import HeadingNumberer, Theme
 from ...typography import FULL_WIDTH_SPACE
-from .. import BlockVisitor, WriteOptions, Written, contents_titles, deliver, panel_columns
+from .. import BlockVisitor, WriteOptions, Written, contents_titles, deliver, list_marks, panel_columns
 from .style import stylesheet
 
 
@@ -125,9 +125,12 @@ class HtmlWriter(BlockVisitor):
         return f"<p>{self.runs(block.runs)}</p>\n"
 
     def visit_ListBlock(self, block: model.ListBlock) -> str:
+        # the theme's marks, as the PDF and the DOCX set them, with the same hanging indent
+        marks, hang = list_marks(block, self.theme)
         tag = "ol" if block.ordered else "ul"
-        items = "".join(f"<li>{self.runs(item)}</li>" for item in block.items)
-        return f"<{tag}>{items}</{tag}>\n"
+        items = "".join(f'<li><span class="mark">{escape(mark)}</span>{self.runs(item)}</li>'
+                        for mark, item in zip(marks, block.items))
+        return f'<{tag} class="list" style="--hang: {hang:g}em">{items}</{tag}>\n'
 
     def visit_PageBreak(self, block: model.PageBreak) -> str:
         return '<hr class="part">\n' if block.new_part else ""

@@ -14,8 +14,8 @@ from ... import model
 from ...errors import Location
 from ...fonts import resolve_theme_fonts, text_chars
 from ...theme import HeadingNumberer, Theme
-from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, panel_columns,
-               panel_label, table_column_widths, title_text)
+from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, list_marks,
+               panel_columns, panel_label, table_column_widths, title_text)
 from ...typography import FULL_WIDTH_SPACE
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .rl import IDEOGRAPHIC_SPACE, ChineseParagraph
@@ -285,11 +285,13 @@ class PdfWriter(BlockVisitor):
         return [self.para(block.runs, "body")]
 
     def visit_ListBlock(self, block: model.ListBlock) -> list:
-        out = []
-        for i, item in enumerate(block.items, 1):
-            mark = self.theme.list_mark(block.ordered, i)
-            out.append(self.para([model.Run(mark)] + item, "list"))
-        return out
+        marks, hang = list_marks(block, self.theme)
+        base = self.styles.paragraph["list"]
+        size = self.theme.style("list").size
+        # the mark where a paragraph's first line starts; wrapped lines under the item's text
+        style = base.clone(f"list_hang_{hang}", leftIndent=base.leftIndent + base.firstLineIndent + hang * size,
+                           firstLineIndent=-hang * size)
+        return [self.para([model.Run(mark)] + item, style) for mark, item in zip(marks, block.items)]
 
     def visit_PageBreak(self, block: model.PageBreak) -> list:
         return self._new_part() if block.new_part else [PageBreak()]
