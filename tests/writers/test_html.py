@@ -150,3 +150,30 @@ def test_in_chromium_without_sideways_scrolling(html, browser, tmp_path_factory,
     assert found["overflow"] <= 0, (found["overflow"], found["wide"])
     assert all(found["charts"]) and len(found["charts"]) == found["chartCount"]
     assert problems == []
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_printed_from_chromium_every_page_has_its_number(html, browser, tmp_path, name):
+    """Printed from the browser, as a clerk prints the web edition: — N — at the foot of every
+    page, odd pages at the right and even pages at the left; a report's cover and contents on
+    pages of their own."""
+    import unicodedata
+
+    import pdfplumber
+    page = browser.new_page()
+    page.goto((html / f"{name}.html").as_uri())
+    page.pdf(path=str(tmp_path / "printed.pdf"), prefer_css_page_size=True)
+    page.close()
+    with pdfplumber.open(tmp_path / "printed.pdf") as printed:
+        for number, sheet in enumerate(printed.pages, 1):
+            foot = sheet.crop((0, sheet.height * 0.85, sheet.width, sheet.height))
+            words = foot.extract_words()
+            text = re.sub(r"\s+", "", "".join(w["text"] for w in words))
+            assert f"—{number}—" in text, (number, text)
+            marks = [w for w in words if str(number) in w["text"]]
+            assert (marks[0]["x0"] > sheet.width / 2) == (number % 2 == 1), number
+        if name == "overview":  # the report layout: cover, then contents, each a page
+            # NFKC: Chromium's PDF names some glyphs by their Kangxi radicals (⽬ for 目)
+            first, second = (unicodedata.normalize("NFKC", re.sub(r"\s+", "", p.extract_text() or ""))
+                             for p in printed.pages[:2])
+            assert "目录" not in first and "目录" in second

@@ -38,6 +38,13 @@ def font_stack(theme, role: str) -> str:
     return ", ".join(out)
 
 
+def page_number_css(theme) -> str:
+    """The printed page number as GB/T 9704 sets it: — 1 —, 四号 宋体, odd pages right, even pages
+    left, one character in (CSS page margin boxes; Chromium prints them)."""
+    return (f'content: "— " counter(page) " —"; font-family: {font_stack(theme, "song")}; '
+            f"font-size: 14pt; vertical-align: top; padding-top: 7mm;")
+
+
 def stylesheet(theme) -> str:
     c = theme.color
     body = theme.style("body")
@@ -47,6 +54,7 @@ def stylesheet(theme) -> str:
                         "figure_label", "masthead")}
     masthead_chars = max(len(theme.masthead.get("name", "")), 1) + 0.5  # one line on any screen
     roles = "".join(f"  --{role}: {font_stack(theme, role)};\n" for role in ("title", "body", "hei", "kai", "song"))
+    page_number = page_number_css(theme)
     return f""":root {{
 {roles}  --text: {c("text")}; --red: {c("red")}; --rule: {c("rule")}; --muted: {c("muted")};
   --shade: {c("table_header")}; --accent: {c("accent") if "accent" in theme.colors else c("red")};
@@ -119,7 +127,12 @@ hr.part {{ border: 0; border-top: 1px solid #ccc; margin: 2em 0; }}
   th, td {{ padding: .2em .25em; }}
 }}
 @media print {{
-  @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
+  @page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
+    @bottom-right {{ {page_number} margin-right: 1em; }} }}
+  @page :left {{ @bottom-left {{ {page_number} margin-left: 1em; }} @bottom-right {{ content: none; }} }}
+  .cover {{ break-after: page; }}
+  .closing {{ break-before: avoid; }}
+  p {{ orphans: 2; widows: 2; }}
   body {{ background: none; font-size: {body.size}pt; line-height: {round(body.leading / body.size, 3)}; }}
   .brief {{ max-width: none; margin: 0; padding: 0; box-shadow: none; }}
   figure, table, .closing, .key-figure {{ break-inside: avoid; }}
