@@ -58,7 +58,7 @@ def test_theme_changes_size_and_colours_in_both_formats(workspace):
     document = docx.Document(workspace / "out" / "b.docx")
     normal = document.styles["Normal"]
     assert normal.font.size.pt == 15 and str(normal.font.color.rgb) == "1F3A5F"
-    masthead = document.styles["Masthead"]
+    masthead = document.styles["报头"]
     assert str(masthead.font.color.rgb) == "0000C0"
     with pdfplumber.open(workspace / "out" / "b.pdf") as pdf:
         sizes = [round(c["size"], 1) for p in pdf.pages for c in p.chars if c["text"].strip()]

@@ -159,11 +159,11 @@ def test_gbt_9704_geometry_in_word(built):
     spacing = int(document.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val")))
     assert 28 * (16 + spacing / 20) <= 156 / 25.4 * 72 < 29 * (16 + spacing / 20)
     # the masthead's red rule spans the type area: its paragraph has no side indents
-    meta = next(p for p in document.paragraphs if p.style.name == "Masthead Meta")
+    meta = next(p for p in document.paragraphs if p.style.name == "报头信息")
     assert meta._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "E60012"
     ind = meta._p.pPr.find(qn("w:ind"))
     assert ind is None or all(ind.get(qn(f"w:{k}")) in (None, "0") for k in ("left", "right"))
-    assert document.styles["Masthead Meta"].paragraph_format.left_indent in (None, 0)
+    assert document.styles["报头信息"].paragraph_format.left_indent in (None, 0)
     # page numbers: digits in the 宋体 role too
     footer = document.styles["Footer"].element.rPr.find(qn("w:rFonts"))
     assert footer.get(qn("w:ascii")) == footer.get(qn("w:eastAsia")) == "宋体"
@@ -172,7 +172,7 @@ def test_gbt_9704_geometry_in_word(built):
 def test_appendix_heading_flush_left_and_print_sections_keep_page_numbers(generated):
     document = docx.Document(generated / "duplex.docx")
     appendix = next(p for p in document.paragraphs if p.text.startswith("附件") and p.style.name != "toc 1")
-    assert appendix.style.name == "Appendix Heading"
+    assert appendix.style.name == "附件标题"
     assert appendix.style.paragraph_format.first_line_indent in (None, 0)
     assert appendix.style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "0"
     sections = document.sections
@@ -201,3 +201,17 @@ def test_captions_are_seq_fields_word_can_renumber(built):
         # the field's current value is written in: 表1　title, 图2　title, in document order
         assert text.startswith(f"{mark}{seen[mark]}　"), text
     assert seen["表"] >= 1 and seen["图"] >= 2
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_our_own_styles_have_chinese_names(built, name):
+    """A colleague in Chinese Word or WPS sees 报头, 版记, 资料来源 … in the style pane; the English
+    name stays as an alias and the style id."""
+    styles = _xml(built / f"{name}.docx", "word/styles.xml")
+    custom = [s for s in styles.iter(f"{W}style") if s.get(f"{W}customStyle") == "1"]
+    assert custom
+    for style in custom:
+        shown = style.find(f"{W}name").get(f"{W}val")
+        alias = style.find(f"{W}aliases")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in shown), shown
+        assert alias is not None and alias.get(f"{W}val").replace(" ", "") == style.get(f"{W}styleId"), shown

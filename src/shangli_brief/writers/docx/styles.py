@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+import yaml
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
@@ -32,6 +36,7 @@ WORD_STYLES = {
     "contents_title": "TOC Heading", "contents_entry": "toc 1", "running_header": "Header",
 }
 CHARACTER_STYLES = {"strong", "emphasis"}
+CHINESE_NAMES = yaml.safe_load((Path(__file__).with_name("style_names.yaml")).read_text("utf-8"))
 # Word's own built-in styles by name, with the ids Word gives them: such a style is Word's (no
 # customStyle), so the navigation pane, captions, contents and a colleague's habits work.
 BUILTIN_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1",
@@ -57,15 +62,19 @@ def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
             continue  # a style only the other layout uses (the report's cover, say)
         ts = theme.style(name)
         kind = WD_STYLE_TYPE.CHARACTER if name in CHARACTER_STYLES else WD_STYLE_TYPE.PARAGRAPH
-        try:
-            style = styles[word_name]
-            if keep_existing:
-                continue
-        except KeyError:
-            style = styles.add_style(word_name, kind)
+        style = find_style(document, word_name)
+        if style is not None and keep_existing:
+            continue
+        if style is None:
+            style = styles.add_style(CHINESE_NAMES.get(word_name, word_name), kind)
             if word_name in BUILTIN_IDS:
                 style.style_id = BUILTIN_IDS[word_name]
                 style.element.attrib.pop(qn("w:customStyle"), None)
+            elif word_name in CHINESE_NAMES:
+                style.style_id = word_name.replace(" ", "")  # ASCII ids, as before
+                alias = OxmlElement("w:aliases")
+                alias.set(qn("w:val"), word_name)
+                style.element.find(qn("w:name")).addnext(alias)
             if kind == WD_STYLE_TYPE.PARAGRAPH and word_name != "Normal":
                 style.base_style = styles["Normal"]
             style.quick_style = True
@@ -89,6 +98,14 @@ def install_styles(document, theme: Theme, keep_existing: bool = False) -> None:
         used = {theme.fonts[theme.style(n).font].docx for n in WORD_STYLES if n in theme.styles}
         alternates = {role.docx: role.docx_alt for role in theme.fonts.values() if role.docx in used}
         font_table(document, {**alternates, theme.latin_font: None})
+
+
+def find_style(document, word_name: str):
+    """A style by its English name (a letterhead's, Word's built-in ones) or by the Chinese name
+    we give our own; None when the document has neither."""
+    names = {word_name, CHINESE_NAMES.get(word_name)}
+    # by name only (styles[...] would fall back to style ids, with a deprecation warning)
+    return next((style for style in document.styles if style.name in names), None)
 
 
 def _apply_font(style, ts: TextStyle, theme: Theme, latin: str, character: bool) -> None:

@@ -25,7 +25,7 @@ from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_tit
                panel_columns, panel_label, table_column_widths, title_text)
 from . import ooxml
 from .base import new_document
-from .styles import ALIGN, WORD_STYLES, install_styles
+from .styles import ALIGN, WORD_STYLES, find_style, install_styles
 from ...i18n import _
 
 
@@ -110,7 +110,7 @@ class DocxWriter(BlockVisitor):
     def _styles_by_name(self, word_name: str):
         # python-docx looks styles up by a linear search; a brief asks thousands of times.
         if word_name not in self._style_cache:
-            self._style_cache[word_name] = self.document.styles[word_name]
+            self._style_cache[word_name] = find_style(self.document, word_name)
         return self._style_cache[word_name]
 
     def style(self, theme_style: str):
