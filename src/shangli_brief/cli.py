@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return _run(args)
+        return _run(args, command_line=argv is None)
     except Exception as e:  # noqa: BLE001 - the last resort: one line, never a traceback
         if args.debug:
             traceback.print_exc()
@@ -230,12 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-# Commands that read files from others (specs, templates, themes, data): their memory is capped.
+# Commands that read files from others (specs, templates, themes, data): the memory of the
+# command's process is capped (not of a program calling main() with its own arguments, a test).
 CAPPED = {"build", "print", "watch", "check", "verify"}
 
 
-def _run(args) -> int:
-    if args.command in CAPPED:
+def _run(args, command_line: bool = False) -> int:
+    if command_line and args.command in CAPPED:
         limit_memory()
     try:
         return COMMANDS[args.command](args)
