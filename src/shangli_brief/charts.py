@@ -17,7 +17,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.path import Path as MPath  # noqa: E402
 
+from .errors import InputError  # noqa: E402
 from .fonts import resolve_theme_fonts, text_chars  # noqa: E402
+from .i18n import _  # noqa: E402
 from .model import Chart  # noqa: E402
 from .theme import Theme  # noqa: E402
 from .typography import balanced_lines  # noqa: E402
@@ -49,6 +51,11 @@ def figure(chart: Chart, theme: Theme) -> Figure:
     width = theme.text_width / 72
     rows = len(chart.categories)
     height = max(2.4, 0.42 * rows + 0.9) if chart.kind == "hbar" else width * 0.52
+    # a ranked chart grows a bar at a time: it, its caption and its source line must fit a page
+    most = int((theme.text_height / 72 * 0.85 - 0.9) / 0.42)
+    if chart.kind == "hbar" and rows > most:
+        raise InputError(_("the chart has {rows} bars; at most {most} fit a page: split it into several charts, "
+                           "or show the figures as a table").format(rows=rows, most=most), chart.origin)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(width, height))
         ax = fig.add_subplot()

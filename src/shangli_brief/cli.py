@@ -301,13 +301,16 @@ def _announce_font_conversions() -> None:
         file=sys.stderr, flush=True)
 
 
-def _refuse_same_names(paths: list[Path]) -> None:
-    """Two specs of one name would write the same out/NAME files: refused before anything is
-    built. Names are compared as Windows and macOS compare them, regardless of case."""
+def _refuse_same_names(paths: list[Path], out: str | None = None) -> None:
+    """Two specs of one name would write the same NAME files into one folder (each workspace's
+    out/, or the --out folder): refused before anything is built. Names are compared as Windows
+    and macOS compare them, regardless of case and of Unicode normalisation."""
+    import unicodedata
     from .briefspec.schema import out_folder
     seen: dict[tuple, Path] = {}
     for path in paths:
-        key = (os.path.realpath(out_folder(path)), path.stem.casefold())
+        folder = user_path(out) if out else out_folder(path)
+        key = (os.path.realpath(folder), unicodedata.normalize("NFC", path.stem).casefold())
         if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
             raise InputError(
                 _(
@@ -342,7 +345,7 @@ def cmd_build(args) -> int:
     formats = _formats(args.format)
     settings = parse_settings(args.settings)
     paths = _spec_paths(args.specs)
-    _refuse_same_names(paths)
+    _refuse_same_names(paths, args.out)
     if args.jobs < 0:
         raise InputError(_("--jobs takes a number of worker processes, 1 or more"))
     _announce_font_conversions()
@@ -615,7 +618,7 @@ def cmd_watch(args) -> int:
     formats = _formats(args.format)
     settings = parse_settings(args.settings)
     paths = _spec_paths(args.specs)
-    _refuse_same_names(paths)
+    _refuse_same_names(paths, args.out)
     job = Job(user_path(args.out) if args.out else None, formats,
               tuple(map(user_path, args.templates)), tuple(map(user_path, args.allow)),
               WriteOptions(duplex=args.duplex), settings)

@@ -184,3 +184,18 @@ def test_ctrl_c_stops_a_build_inside_a_template_loop(ws):
     assert process.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] in ("interrupted", "已中断"), stderr
     assert nothing_written(ws)
+
+
+@pytest.mark.parametrize("formats", ["[pdf]", "[docx]"])
+def test_a_chart_with_more_bars_than_a_page_holds_is_one_line(ws, formats):
+    rows = "".join(f"  - {{id: test.bar{i}, name: 指标{i}, unit: 个, category: test, "
+                   f"values: [{{period: 2024, value: {i + 1}, source: 县统计局}}]}}\n" for i in range(500))
+    (ws / "data" / "bars.yaml").write_text("indicators:\n" + rows, "utf-8")
+    ids = ", ".join(f"test.bar{i}" for i in range(500))
+    write_spec(ws, f"formats: {formats}\ndata: [data/bars.yaml]\nsections:\n"
+                   f"  - chart: {{kind: hbar, title: 五百项, indicators: [{ids}]}}\n")
+    result = run("build", cwd=ws, timeout=120)  # a hang guard: seconds here
+    assert result.returncode == 2, result.stderr
+    line = one_error(result)
+    assert line.startswith("error: briefs/t.yaml:") and "the chart has 500 bars; at most" in line, line
+    assert nothing_written(ws)

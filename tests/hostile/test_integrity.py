@@ -201,3 +201,15 @@ def test_leftovers_of_a_killed_build_are_swept(ws):
     (ws / "out" / f".t.docx.{dead}.old").write_bytes(b"old")
     assert run("build", cwd=ws).returncode == 0
     assert sorted(p.name for p in (ws / "out").iterdir()) == ["manifest.json", "t.docx", "t.pdf"]
+
+
+def test_two_specs_of_one_name_into_one_out_folder_are_refused(tmp_path):
+    """From different workspaces, built into one --out folder: one would overwrite the other."""
+    for ws in ("a", "b"):
+        (tmp_path / ws / "briefs").mkdir(parents=True)
+        (tmp_path / ws / "briefs" / "weekly.yaml").write_text(SPEC + "sections:\n  - section: health\n", "utf-8")
+    result = run("build", tmp_path / "a" / "briefs" / "weekly.yaml", tmp_path / "b" / "briefs" / "weekly.yaml",
+                 "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "would both write out/weekly.*" in one_error(result)
+    assert not (tmp_path / "out").exists()
