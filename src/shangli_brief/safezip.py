@@ -104,11 +104,16 @@ def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Locatio
     return data
 
 
+# An XML part may be written in any of these, with or without a byte order mark; expat reads
+# each. A declaration is looked for in every one (a UTF-16 part without a BOM passed before).
+_XML_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+
+
 def check_no_dtd(data: bytes, name: str, what: str, where: Location) -> None:
-    text = data
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as UTF-8
-        text = data.decode("utf-16", "replace").encode("utf-8")
-    if _DTD.search(text):
+    found = _DTD.search(data) or any(
+        _DTD.search(data.decode(encoding, "ignore").encode("utf-8")) for encoding in _XML_ENCODINGS
+        if b"\x00" in data[:8])  # a wide encoding starts with a NUL among its first characters
+    if found:
         raise InputError(
             _(
                 "the {what} declares a DTD or entities in {name} (Word, WPS and Excel never "
