@@ -140,3 +140,24 @@ def test_a_brief_checked_against_another_spec_is_refused(workspace):
     result = _verify(workspace / "out" / f"{SPEC}.docx", "--spec", "briefs/investment.yaml", cwd=workspace)
     assert result.returncode == 2
     assert "was built from another version of briefs/investment.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("named", ["/etc/passwd", "../../../../../../etc/shangli.yaml", "briefs/../../../x.yaml"])
+def test_a_document_naming_a_spec_outside_its_workspace_reads_nothing_there(workspace, tmp_path, named):
+    """The spec a document names (a custom property anyone can edit) is looked for only inside
+    the document's workspace: never /etc/passwd or a path climbing out of it."""
+    source = workspace / "out" / f"{SPEC}.docx"
+    target = tmp_path / "out" / "edited.docx"
+    target.parent.mkdir()
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            if item.filename == "docProps/custom.xml":
+                data = data.replace(f"briefs/{SPEC}.yaml".encode(), named.encode())
+                assert named.encode() in data
+            out.writestr(item, data)
+    result = _verify(target, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("error: ") == 1
+    assert ("which is not a spec of its workspace" in result.stderr
+            or "cannot find the spec" in result.stderr), result.stderr

@@ -227,10 +227,17 @@ def find_spec(docx: Path, reading: Reading, given: str | None) -> Path:
     if given:
         return user_path(given)
     require_ours(docx, reading)
+    from .confine import inside
     named = reading.properties.get(PROPERTY_SPEC) or ""
     folder = Path(docx).resolve().parent
-    for candidate in (folder.parent / named, folder / named, Path.cwd() / named) if named else ():
-        if candidate.is_file():
+    # The document only says where its spec was: a spec of the workspace (briefs/NAME.yaml),
+    # never a path out of it (a document from elsewhere could name any file to be read).
+    if named and (Path(named).is_absolute() or not named.lower().endswith((".yaml", ".yml"))):
+        raise InputError(_("the document names '{spec}' as its spec, which is not a spec of its workspace; name "
+                           "the spec with --spec SPEC").format(spec=named), Location(str(docx)))
+    for base in (folder.parent, folder, Path.cwd()) if named else ():
+        candidate = base / named
+        if inside(candidate, [base]) and candidate.is_file():
             return candidate
     raise InputError(
         _("cannot find the spec '{spec}' the document was built from; name it with --spec SPEC").format(spec=named),
