@@ -135,43 +135,54 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Reading:
 
 
 def _walk(root) -> tuple[list[Paragraph], dict[int, Mark]]:
-    """Text of every paragraph, split into marked figures, field results and loose text."""
+    """Text of every paragraph, split into marked figures, field results and loose text. One
+    pass, linear in the document however it is made: a paragraph of 200,000 runs, or thousands
+    of bookmarks or fields left open, cost what their text costs."""
     paragraphs: list[Paragraph] = []
     marks: dict[int, Mark] = {}
-    open_marks: dict[str, tuple[int, str]] = {}   # bookmark id -> (figure index, key)
+    pieces: dict[int, list[str]] = {}              # figure index -> its text, piece by piece
+    open_marks: dict[str, int] = {}                # bookmark id -> figure index
     in_result: list[bool] = []   # per open field: past its separator (its shown result)?
+    showing = 0                  # how many of them are: text is a field's result while any is
     for p in root.iter(f"{W}p"):
         number = len(paragraphs) + 1
-        text, loose = [], []
+        text, loose, offset = [], [], 0
         for node in p.iter():
             tag = node.tag
             if tag == f"{W}bookmarkStart":
                 m = BOOKMARK.match(node.get(f"{W}name") or "")
                 if m:
-                    open_marks[node.get(f"{W}id")] = (int(m.group(1)), m.group(2))
-                    marks.setdefault(int(m.group(1)), Mark(int(m.group(1)), m.group(2), "", number))
+                    index = int(m.group(1))
+                    open_marks[node.get(f"{W}id")] = index
+                    if index not in marks:
+                        marks[index] = Mark(index, m.group(2), "", number)
+                        pieces[index] = []
             elif tag == f"{W}bookmarkEnd":
                 open_marks.pop(node.get(f"{W}id"), None)
             elif tag == f"{W}fldChar":
                 kind = node.get(f"{W}fldCharType")
                 if kind == "begin":
                     in_result.append(False)
-                elif kind == "separate" and in_result:
+                elif kind == "separate" and in_result and not in_result[-1]:
                     in_result[-1] = True
+                    showing += 1
                 elif kind == "end" and in_result:
-                    in_result.pop()
+                    showing -= in_result.pop()
             elif tag == f"{W}t" and node.text:
-                in_field = any(in_result) or _inside(node, f"{W}fldSimple")
-                offset = sum(len(t) for t in text)
+                in_field = showing > 0 or _inside(node, f"{W}fldSimple")
                 text.append(node.text)
+                at, offset = offset, offset + len(node.text)
                 if in_field:
                     continue
                 if open_marks:
-                    for index, _key in open_marks.values():
-                        marks[index].text += node.text
+                    # a figure's text goes to the mark open around it (marks never nest in a
+                    # brief; in an oddly edited one, to the last opened: linear either way)
+                    pieces[next(reversed(open_marks.values()))].append(node.text)
                 else:
-                    loose.append((offset, node.text))
+                    loose.append((at, node.text))
         paragraphs.append(Paragraph(number, "".join(text), loose))
+    for index, mark in marks.items():
+        mark.text = "".join(pieces[index])
     return paragraphs, marks
 
 
@@ -192,10 +203,14 @@ def loose_numbers(paragraph: Paragraph) -> list[tuple[str, int]]:
     loose = [False] * len(text)
     for offset, piece in paragraph.loose:
         loose[offset:offset + len(piece)] = [True] * len(piece)
-    spans = [m.span() for pattern in NOT_FIGURES for m in pattern.finditer(text)]
+    # where a number is not a figure (dates, names …): marked once, looked up per number
+    excluded = [False] * (len(text) + 1)
+    for pattern in NOT_FIGURES:
+        for m in pattern.finditer(text):
+            excluded[m.start():m.end()] = [True] * (m.end() - m.start())
     out = []
     for m in NUMBER.finditer(text):
-        if not any(loose[m.start():m.end()]) or any(a <= m.start() < b for a, b in spans):
+        if not any(loose[m.start():m.end()]) or excluded[m.start()]:
             continue
         unit = UNIT_AFTER.match(text, m.end())
         out.append((m.group() + (unit.group(1) if unit else ""), m.start()))

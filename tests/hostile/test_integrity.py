@@ -213,3 +213,33 @@ def test_two_specs_of_one_name_into_one_out_folder_are_refused(tmp_path):
     assert result.returncode == 2
     assert "would both write out/weekly.*" in one_error(result)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", ["runs", "bookmarks", "fields"])
+def test_verify_is_linear_in_what_a_document_holds(tmp_path, kind):
+    """One paragraph of 200,000 runs, 1,000 figure bookmarks never closed, or 100,000 field
+    begins never ended: verify reads it in seconds (it took minutes, quadratic) and reports."""
+    import zipfile
+    from conftest import ROOT, run_cli
+    assert run_cli("build", "briefs/fireworks-bulletin.yaml", "--format", "docx", "--out", tmp_path).returncode == 0
+    source = tmp_path / "fireworks-bulletin.docx"
+    def runs(count: int, start: int = 0) -> str:  # each different, as a zip bomb's are not
+        return "".join(f"<w:r><w:t>上栗{n}县</w:t></w:r>" for n in range(start, start + count))
+    body = {"runs": runs(200_000),
+            "bookmarks": "".join(f'<w:bookmarkStart w:id="{i}" w:name="_sbf{i}_x"/>{runs(20, i * 20)}'
+                                 for i in range(1000)),
+            "fields": "".join(f'<w:r><w:fldChar w:fldCharType="begin"/><w:t>{n}</w:t></w:r>'
+                              for n in range(100_000))}[kind]
+    target = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            if item.filename == "word/document.xml":
+                start = data.index(b"<w:body>") + len(b"<w:body>")
+                data = data[:start] + f"<w:p>{body}</w:p>".encode() + data[data.index(b"<w:sectPr", start):]
+            out.writestr(item.filename, data)
+    # a hang guard: a few seconds here; the quadratic reading took minutes (fields: 183 s)
+    result = run("verify", target, "--spec", ROOT / "briefs" / "fireworks-bulletin.yaml", cwd=tmp_path,
+                 timeout=90)
+    assert result.returncode == 1, result.stderr[-500:]  # read through: its figures are not the brief's
+    assert "refusing" not in result.stderr and "Traceback" not in result.stderr
