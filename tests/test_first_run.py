@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def _fonts(pdf) -> list[str]:
@@ -142,3 +143,25 @@ def test_a_named_pipe_for_a_spec_is_refused_not_waited_on(tmp_path):
                             capture_output=True, text=True, timeout=60, env={**os.environ})
     assert result.returncode == 2
     assert "is not a regular file" in result.stderr
+
+
+def test_a_brief_after_another_in_one_process_is_the_same_as_alone(tmp_path):
+    """A batch worker (or `check`, or `watch`) sets a second brief after the cached subsets have
+    grown for it: the same PDF as a fresh process in a fresh cache, its every glyph drawn (the
+    watermark 征求意见稿 is drawn outside any paragraph, so no fallback face hides a gap)."""
+    ws = tmp_path / "ws"
+    (ws / "briefs").mkdir(parents=True)
+    (ws / "briefs" / "a.yaml").write_text((ROOT / "briefs" / "fireworks-bulletin.yaml").read_text("utf-8"), "utf-8")
+    (ws / "briefs" / "b.yaml").write_text("title: 草稿\ndraft: true\nsections:\n  - section: health\n", "utf-8")
+    one = {"SHANGLI_BRIEF_CACHE": str(tmp_path / "cache-one")}
+    first = run_cli("build", "briefs/a.yaml", "--format", "pdf", "--out", tmp_path / "first", cwd=ws, env=one)
+    assert first.returncode == 0, first.stderr
+    batch = run_cli("build", "briefs/a.yaml", "briefs/b.yaml", "--jobs", "1", "--format", "pdf", "--out",
+                    tmp_path / "batch", cwd=ws, env=one)
+    assert batch.returncode == 0, batch.stderr
+    alone = run_cli("build", "briefs/b.yaml", "--format", "pdf", "--out", tmp_path / "alone", cwd=ws,
+                    env={"SHANGLI_BRIEF_CACHE": str(tmp_path / "cache-two")})
+    assert alone.returncode == 0, alone.stderr
+    assert (tmp_path / "batch" / "b.pdf").read_bytes() == (tmp_path / "alone" / "b.pdf").read_bytes()
+    with pdfplumber.open(tmp_path / "batch" / "b.pdf") as pdf:
+        assert "".join(c["text"] for c in pdf.pages[0].chars if c["size"] > 60) == "征求意见稿"

@@ -26,7 +26,7 @@ import reportlab
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.rl_accel import sameFrag
-from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth, imgNormV, imgVRange
 
@@ -265,6 +265,14 @@ def load_ttfont(name: str, file: str, index: int = 0) -> ttfonts.TTFont:
         return ttfonts.TTFont(name, file, subfontIndex=index)
     finally:
         ttfonts.TTFontFace = original
+
+
+def refresh_font(name: str, font: ttfonts.TTFont) -> None:
+    """The font registered as `name` takes `font`'s face: the same face grown by more glyphs.
+    ReportLab keeps one font object per face name (pdfmetrics.registerFont hands a second
+    registration the first one's font), so a grown subset cannot be registered anew. Between
+    documents only: each document's subsets are made from the face it finds."""
+    pdfmetrics.getFont(name).face = font.face
 
 
 def _restore(entry: Path, file: str):

@@ -15,24 +15,32 @@ from ...errors import BriefError, BuildError
 from ...fontconvert import cache_dir
 from ...fonts import ResolvedFont, env_variable, fallback_faces, resolve_role, substitute_warnings
 from ...theme import TextStyle, Theme
-from .rl import load_ttfont
+from .rl import load_ttfont, refresh_font
 from ...i18n import _
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Syriac, Thaana …
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_registered: dict[tuple[str, int], tuple[str, frozenset[int]]] = {}
+_registered: dict[tuple, tuple[str, frozenset[int]]] = {}  # file as it is now -> name, characters
+_names: dict[tuple[str, int], str] = {}  # file and face -> the name it is registered under
 
 
 def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
-    """Register a font file once per process (roles sharing a face share one registration; a
-    cached subset that has grown since is a new file); returns its ReportLab name and the
-    characters it has."""
+    """Register a font file once per process (roles sharing a face share one registration);
+    returns its ReportLab name and the characters it has. A cached subset that has grown since
+    (a later brief of a batch, a rebuild under `watch`) keeps its name and takes the new face:
+    ReportLab hands a second name for the same face the first one's font (rl.refresh_font)."""
     stat = os.stat(font.file)
     key = (font.file, font.index, stat.st_size, stat.st_mtime_ns)
     if key not in _registered:
-        name = f"SB{len(_registered)}-{font.family.replace(' ', '').replace(':', '-')}"
-        ttf = load_ttfont(name, font.file, font.index)
-        pdfmetrics.registerFont(ttf)
+        name = _names.get((font.file, font.index))
+        if name is None:
+            name = _names[(font.file, font.index)] = \
+                f"SB{len(_names)}-{font.family.replace(' ', '').replace(':', '-')}"
+            ttf = load_ttfont(name, font.file, font.index)
+            pdfmetrics.registerFont(ttf)
+        else:
+            ttf = load_ttfont(name, font.file, font.index)
+            refresh_font(name, ttf)
         _registered[key] = (name, frozenset(ttf.face.charToGlyph))
     return _registered[key]
 

@@ -36,13 +36,19 @@ def styles_for(theme: Theme, chars: frozenset[int] | None = None) -> PdfStyles:
     else:
         resolved = resolve_theme_fonts(theme, chars)
         _faces_for[theme.key] = (chars, resolved)
-    key = (theme.key, tuple((f.file, f.index, f.substitute) for f in resolved.values()))
+    # the files as they are now: a cached subset grown for this document is a new face
+    key = (theme.key, tuple((f.file, f.index, f.substitute, _identity(f.file)) for f in resolved.values()))
     if key not in _styles_cache:
         _styles_cache[key] = PdfStyles(theme, resolved, chars)
     return _styles_cache[key]
 
 
 _faces_for: dict = {}  # theme key -> (the characters asked for, the faces found for them)
+
+
+def _identity(file: str) -> tuple[int, int]:
+    stat = os.stat(file)
+    return stat.st_size, stat.st_mtime_ns
 
 
 @contextmanager
