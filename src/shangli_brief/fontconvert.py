@@ -22,7 +22,7 @@ from pathlib import Path
 from .folderlock import folder_locked
 from .portability import cache_dir as _app_cache_dir
 
-FORMAT_VERSION = "grown-2"  # of the subsets: a change makes them anew
+FORMAT_VERSION = "grown-3"  # of the subsets: a change makes them anew
 
 
 def cache_dir() -> Path:
@@ -96,8 +96,10 @@ def ensure(source: str, index: int, chars) -> Path:
         # ever gains characters, so a file another build has registered meanwhile stays valid.
         with folder_locked(target.parent):
             have = covered(target)
-            if not have or not wanted <= have:
-                convert(source, index, target, have | wanted | base_charset())
+            if not have:
+                convert(source, index, target, wanted | base_charset())
+            elif not wanted <= have:
+                grow(source, index, target, have, wanted - have)
         return target
     except OSError:  # no writable cache (a read-only home): made for this process alone
         return convert(source, index, _scratch() / target.name, wanted | base_charset())
@@ -131,6 +133,41 @@ def convert(source: str, index: int, target: Path, chars) -> Path:
     with the listing of the characters it was made for."""
     if announce is not None:
         announce(source, len(chars))
+    return _save(_truetype_subset(source, index, chars), target, chars)
+
+
+def grow(source: str, index: int, target: Path, have: set[int], more: set[int]) -> Path:
+    """Add the glyphs of `more` to the subset at `target` (made for `have`), converting only
+    those: a brief's few new characters cost milliseconds, not a conversion of all the others.
+    Each glyph is converted by itself, so the glyphs are those a whole conversion makes."""
+    from fontTools.ttLib import TTFont
+    if announce is not None:
+        announce(source, len(more))
+    font = TTFont(str(target), lazy=False, recalcBBoxes=False, recalcTimestamp=False)
+    addition = _truetype_subset(source, index, more)
+    order = list(font.getGlyphOrder())
+    known = set(order)
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    for name in addition.getGlyphOrder():  # glyph names are the source's: the same name, the same glyph
+        if name not in known:
+            order.append(name)
+            known.add(name)
+            glyf.glyphs[name] = addition["glyf"][name]
+            hmtx.metrics[name] = addition["hmtx"][name]
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    mapping = addition.getBestCmap()
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update({code: name for code, name in mapping.items()
+                               if code <= 0xFFFF or table.format in (12, 13)})
+    font["maxp"].numGlyphs = len(order)
+    return _save(font, target, have | more)
+
+
+def _truetype_subset(source: str, index: int, chars):
+    """Face `index` of `source` subset to `chars` as a TrueType font in memory, its glyphs keeping
+    the source's names (so that a later subset's glyphs can join it)."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -138,22 +175,27 @@ def convert(source: str, index: int, target: Path, chars) -> Path:
 
     # The source's global tables stay as they are: no bounding boxes, dates, ranges or first and
     # last characters recomputed for the subset (see the module's note on reproducible PDFs).
-    font = TTFont(source, fontNumber=index, lazy=False, recalcBBoxes=False, recalcTimestamp=False)
+    # lazy: tables are read as the subsetter asks (a CJK collection holds 65,000 glyphs)
+    font = TTFont(source, fontNumber=index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.hinting = False
+    options.glyph_names = True
     options.prune_unicode_ranges = False
     options.prune_codepage_ranges = False
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG", "meta"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=chars)
     subsetter.subset(font)
-
+    # glyph names kept in the file (ReportLab writes its own post table into a PDF)
+    post = font["post"]
+    if post.formatType != 2.0:
+        post.formatType, post.mapping, post.extraNames = 2.0, {}, []
     if "glyf" in font:  # already TrueType: the subset is all we need (it loads 3x faster)
-        return _save(font, target, chars)
+        return font
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyf = newTable("glyf")
@@ -182,10 +224,9 @@ def convert(source: str, index: int, target: Path, chars) -> Path:
                          ("maxStackElements", 0), ("maxSizeOfInstructions", 0), ("maxComponentElements", 0),
                          ("maxComponentDepth", 0)):
         setattr(maxp, field, value)
-    font["post"].formatType = 3.0  # no glyph names: ReportLab does not need them
     font["head"].glyphDataFormat = 0
     font.sfntVersion = "\0\1\0\0"
-    return _save(font, target, chars)
+    return font
 
 
 def _save(font, target: Path, chars) -> Path:

@@ -34,10 +34,10 @@ def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     if key not in _registered:
         name = _names.get((font.file, font.index))
         if name is None:
-            name = _names[(font.file, font.index)] = \
-                f"SB{len(_names)}-{font.family.replace(' ', '').replace(':', '-')}"
+            name = f"SB{len(_names)}-{font.family.replace(' ', '').replace(':', '-')}"
             ttf = load_ttfont(name, font.file, font.index)
             pdfmetrics.registerFont(ttf)
+            _names[(font.file, font.index)] = name  # once registered: a damaged file is not
         else:
             ttf = load_ttfont(name, font.file, font.index)
             refresh_font(name, ttf)
