@@ -51,6 +51,27 @@ def run_cli(*args, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
                           env={**os.environ, **(env or {})})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fonts_for_the_suite():
+    """The suite's briefs use a couple of thousand characters, met one test at a time: the
+    user's font cache is filled with all of them at once (what the repository's specs, templates,
+    data and tests hold), instead of growing in a hundred steps. Tests of the growing itself
+    use caches of their own."""
+    from shangli_brief.fonts import resolve_role
+    from shangli_brief.layout import names
+    from shangli_brief.theme import load_theme
+    texts = [p.read_text("utf-8", errors="ignore") for pattern in ("src/shangli_brief/**/*.yaml",
+             "src/shangli_brief/**/*.j2", "briefs/*.yaml", "tests/**/*.py", "tests/**/*.yaml")
+             for p in ROOT.glob(pattern)]
+    chars = frozenset(ord(ch) for text in texts for ch in text if ord(ch) >= 0x80)
+    for layout in names():
+        for role in load_theme(layout).fonts.values():
+            try:
+                resolve_role(role, chars)
+            except Exception:  # noqa: BLE001 - a missing font is the tests' own business
+                pass
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """Every sample brief in briefs/, built into a fresh folder in both formats."""
