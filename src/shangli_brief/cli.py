@@ -51,6 +51,15 @@ def _opening_forbidden(token: str) -> bool:
     return token[0] in "，。、；：？！）》”’"
 
 
+def _reading_options(parser, set_help: str) -> None:
+    """--set, --templates and --allow, as `watch` and `print` take them (as `build` does)."""
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings", help=set_help)
+    parser.add_argument("--templates", action="append", default=[], metavar="DIR",
+                        help=_("a folder of templates searched before the workspace's and the built-in ones"))
+    parser.add_argument("--allow", action="append", default=[], metavar="DIR",
+                        help=_("also read data, themes and reference files from DIR"))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="shangli-brief", epilog=_(EPILOG), formatter_class=HelpFormatter,
@@ -100,12 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                     help=_("the print job as A3 landscape sheets, each copy imposed for saddle stitching "
                            "(print duplex, flip on the short edge, fold and staple)"))
     pr.add_argument("--out", metavar="DIR", help=_("output folder (default: the out/ folder of the spec's workspace)"))
-    pr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                    help=_("this run's value of a top-level key, as for build (e.g. --set issue=9)"))
-    pr.add_argument("--templates", action="append", default=[], metavar="DIR",
-                    help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    pr.add_argument("--allow", action="append", default=[], metavar="DIR",
-                    help=_("also read data, themes and reference files from DIR"))
+    _reading_options(pr, _("this run's value of a top-level key, as for build (e.g. --set issue=9)"))
     pr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     w = sub.add_parser("watch", help=_("build, then rebuild on every save"),
@@ -115,12 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
     w.add_argument("--out", metavar="DIR", help=_("output folder (default: each workspace's out/)"))
     w.add_argument("--format", metavar="FORMATS", help=_("comma-separated formats: docx, pdf, html"))
-    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                   help=_("this run's value of a top-level key, as for build"))
-    w.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    w.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help=_("also read data, themes and reference files from DIR"))
+    _reading_options(w, _("this run's value of a top-level key, as for build"))
     w.add_argument("--print", action="store_true", dest="duplex", help=_("as for build"))
     w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
