@@ -187,3 +187,11 @@ def test_library_messages_in_english_stay_as_the_library_wrote_them(monkeypatch)
     monkeypatch.setattr(i18n, "_current", None)
     assert i18n.library_message("Encountered unknown tag 'endfo'.") == "未知标签“endfo”"
     assert os.environ.get("SHANGLI_BRIEF_LANG") == "en"  # the suite's own language is untouched
+
+
+def test_help_headings_take_full_width_colons_in_chinese():
+    for command in ("build", "print", "verify"):
+        shown = run_cli(command, "--help", env=ZH).stdout
+        headings = [line for line in shown.splitlines() if line and not line.startswith(" ")]
+        assert "位置参数：" in headings or "选项：" in headings, shown
+        assert not [line for line in headings if line.endswith(":")], shown

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, display_path
 from .portability import limit_memory, user_path
-from .i18n import LANGUAGES, N_, _, early_language, translate_argparse
+from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
 
 EPILOG = N_("""examples:
   shangli-brief build                      build every briefs/*.yaml into out/
@@ -44,6 +44,13 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         if line.strip():
             lines.append(line.rstrip())
         return lines
+
+    def format_help(self):
+        """In Chinese, the section headings' colons full-width (位置参数：), as the rest is."""
+        text = super().format_help()
+        if language() == "zh":
+            text = re.sub(r"(?m)^(\S[^\n]*?):$", r"\1：", text)
+        return text
 
 
 def _opening_forbidden(token: str) -> bool:
