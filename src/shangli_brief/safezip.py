@@ -134,3 +134,40 @@ def check_xml_parts(path: str | Path, what: str, limits: Limits) -> None:
         for info in package.infolist():
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 read_xml_part(package, info.filename, what, where)
+
+
+# What a sheet of a data table may hold: a county's tables have dozens of rows and columns.
+# Counted from the cell references the sheet declares, before openpyxl, which allocates every
+# row up to the highest one named (a 5 KB file naming row 2,000,000,000 took gigabytes).
+MAX_SHEET_ROWS = 50_000
+MAX_SHEET_COLUMNS = 200
+MAX_SHEET_CELLS = 500_000
+_REFERENCE = re.compile(rb'<(?:\w+:)?(c|row|dimension)\b[^>]*?\b(?:r|ref)="([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?"')
+
+
+def check_sheet_extent(path: str | Path, what: str) -> None:
+    """Every worksheet of a workbook within MAX_SHEET_ROWS rows, MAX_SHEET_COLUMNS columns and
+    MAX_SHEET_CELLS cells, as its row, cell and dimension references say."""
+    where = Location(str(path))
+    with open_package(path, what, WORKBOOK) as package:
+        for name in package.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            cells = 0
+            for m in _REFERENCE.finditer(read_xml_part(package, name, what, where)):
+                cells += m.group(1) == b"c"
+                for letters, digits in ((m.group(2), m.group(3)), (m.group(4) or b"", m.group(5) or b"")):
+                    row = int(digits) if digits else 0
+                    column = 0
+                    for letter in letters:
+                        column = column * 26 + letter - 64
+                    problem = (_("row {row:,}").format(row=row) if row > MAX_SHEET_ROWS else
+                               _("column {column}").format(column=letters.decode()) if column > MAX_SHEET_COLUMNS
+                               else None)
+                    if problem:
+                        raise InputError(_("the {what}'s sheet reaches {problem}; a data table has at most "
+                                           "{rows:,} rows and {columns} columns").format(
+                            what=what, problem=problem, rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS), where)
+            if cells > MAX_SHEET_CELLS:
+                raise InputError(_("the {what}'s sheet holds {cells:,} cells; a data table has at most {most:,}")
+                                 .format(what=what, cells=cells, most=MAX_SHEET_CELLS), where)

@@ -152,3 +152,27 @@ def test_characters_without_a_face_are_listed(ws):
     with pdfplumber.open(ws / "out" / "t.pdf") as pdf:
         text = pdf.pages[0].extract_text()
     assert "ab" in text and "é" in text  # joiner gone, e + combining acute composed
+
+
+@pytest.mark.parametrize("old, new, message", [
+    (b'<row r="2"', b'<row r="2000000000"', "the workbook's sheet reaches row 2,000,000,000"),
+    (b'r="D2"', b'r="XFD2"', "the workbook's sheet reaches column XFD"),
+])
+def test_a_workbook_naming_rows_or_columns_it_cannot_need_is_refused_before_reading(ws, old, new, message):
+    """A 5 KB workbook whose one row is numbered 2,000,000,000 took gigabytes in openpyxl; its
+    row and cell references are counted first."""
+    path = ws / "data" / "u.xlsx"
+    xlsx(path, [["id", "period", "value", "source"], ["fireworks.output", 2025, 1, "x"]])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert old in parts[sheet]
+    parts[sheet] = parts[sheet].replace(old, new)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    write_spec(ws, "data: [data/u.xlsx]\nsections:\n  - section: fireworks\n")
+    result = run("check", cwd=ws, timeout=60)  # a hang guard: a second here
+    assert result.returncode == 2
+    line = one_error(result)
+    assert line.startswith("error: data/u.xlsx: ") and message in line, line
