@@ -165,3 +165,19 @@ def test_a_brief_after_another_in_one_process_is_the_same_as_alone(tmp_path):
     assert (tmp_path / "batch" / "b.pdf").read_bytes() == (tmp_path / "alone" / "b.pdf").read_bytes()
     with pdfplumber.open(tmp_path / "batch" / "b.pdf") as pdf:
         assert "".join(c["text"] for c in pdf.pages[0].chars if c["size"] > 60) == "征求意见稿"
+
+
+def test_a_subset_grows_by_characters_its_face_lacks_without_error(tmp_path):
+    """A later brief asks for a character the face does not have (ª): the subset grows by
+    nothing, the character is drawn by a fallback face and named, and it is not asked again."""
+    env = {"SHANGLI_BRIEF_CACHE": str(tmp_path / "cache")}
+    (tmp_path / "briefs").mkdir()
+    spec = tmp_path / "briefs" / "p.yaml"
+    spec.write_text("title: 简报\nsections:\n  - section: health\n", "utf-8")
+    assert run_cli("check", spec, env=env).returncode == 0
+    spec.write_text("title: 简报\nsubtitle: ª\nsections:\n  - section: health\n", "utf-8")
+    for attempt in range(2):
+        result = run_cli("check", spec, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "'ª' U+00AA" in result.stderr
+        assert ("preparing" in result.stderr) == (attempt == 0), result.stderr

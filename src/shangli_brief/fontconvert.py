@@ -156,7 +156,7 @@ def grow(source: str, index: int, target: Path, have: set[int], more: set[int]) 
             hmtx.metrics[name] = addition["hmtx"][name]
     font.setGlyphOrder(order)
     glyf.glyphOrder = order
-    mapping = addition.getBestCmap()
+    mapping = addition.getBestCmap() or {}  # none: the face has none of the characters
     for table in font["cmap"].tables:
         if table.isUnicode():
             table.cmap.update({code: name for code, name in mapping.items()
