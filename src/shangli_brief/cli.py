@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import BriefError, BuildError, ErrorList, InputError, display_path
+from .errors import BriefError, BuildError, ErrorList, InputError, Location, display_path
 from .portability import limit_memory, user_path
 from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
 
@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--print", action="store_true", dest="duplex",
                    help=_("for duplex printing: blank pages so that each part (contents, body, "
                         "附件) starts on a right-hand page"))
+    b.add_argument("--strict", action="store_true",
+                   help=_("refuse, rather than warn of, spec names Windows cannot give a file (CON, a:b …)"))
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     pr = sub.add_parser("print", help=_("build a brief for printed distribution: numbered copies and a register"),
@@ -346,12 +348,30 @@ def _human(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def _travelling_names(paths: list[Path], strict: bool) -> None:
+    """A brief's files are named after its spec and travel to Windows and macOS: a name they
+    refuse or change (CON, a:b, a trailing dot or space) is a warning, an error with --strict."""
+    for path in paths:
+        stem = path.stem
+        bad = (stem.split(".")[0].upper() in _WINDOWS_RESERVED or stem.endswith((".", " "))
+               or any(ch in '<>:"/\\|?*' or ord(ch) < 32 for ch in stem))
+        if bad:
+            message = _("'{name}' cannot name a file on Windows (out/{name}.docx); rename the spec").format(name=stem)
+            if strict:
+                raise InputError(message, Location(str(path)))
+            print(_("warning: {message}").format(message=f"{Location(str(path))}: {message}"), file=sys.stderr)
+
+
 def cmd_build(args) -> int:
     from .briefspec.schema import parse_settings
     formats = _formats(args.format)
     settings = parse_settings(args.settings)
     paths = _spec_paths(args.specs)
     _refuse_same_names(paths, args.out)
+    _travelling_names(paths, args.strict)
     if args.jobs < 0:
         raise InputError(_("--jobs takes a number of worker processes, 1 or more"))
     _announce_font_conversions()

@@ -48,11 +48,17 @@ def updated(out_dir: Path, outputs, made_from: dict, new_names: set[str]) -> byt
     path = Path(out_dir) / MANIFEST
     entries = {}
     try:
-        entries = {e["file"]: e for e in json.loads(path.read_text("utf-8")).get("files", [])}
+        data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        pass
-    except (ValueError, KeyError, TypeError, AttributeError, OSError):
-        entries = {}  # a damaged manifest is rebuilt from what is written now
+        data = {"files": []}
+    except (ValueError, OSError):
+        data = {"files": []}  # a damaged manifest is rebuilt from what is written now
+    if not (isinstance(data, dict) and isinstance(data.get("files"), list)
+            and all(isinstance(e, dict) and "file" in e and "sha256" in e for e in data["files"])):
+        # another program's manifest.json (an out/ linked to a shared folder): not ours to replace
+        raise BuildError(_("{path} is not shangli-brief's manifest; build into another folder with --out DIR")
+                         .format(path=display_path(str(path))), Location(display_path(str(out_dir))))
+    entries = {e["file"]: e for e in data["files"]}
     for out in outputs:
         entries[out.path.name] = {"file": out.path.name, "format": out.format, "sha256": out.sha256,
                                   "size": out.size, "pages": out.pages, **made_from}

@@ -243,3 +243,38 @@ def test_verify_is_linear_in_what_a_document_holds(tmp_path, kind):
                  timeout=90)
     assert result.returncode == 1, result.stderr[-500:]  # read through: its figures are not the brief's
     assert "refusing" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_another_programs_manifest_is_not_replaced(ws):
+    """An out/ linked to a folder another program keeps its manifest.json in: refused, the
+    foreign file untouched, nothing written beside it."""
+    foreign = ws.parent / "shared"
+    foreign.mkdir()
+    (foreign / "manifest.json").write_text('{"name": "site", "version": 3}', "utf-8")
+    (ws / "out").symlink_to(foreign)
+    write_spec(ws, "sections:\n  - section: health\n")
+    result = run("build", cwd=ws)
+    assert result.returncode == 1
+    assert "is not shangli-brief's manifest; build into another folder with --out DIR" in one_error(result)
+    assert sorted(p.name for p in foreign.iterdir()) == ["manifest.json"]
+    assert (foreign / "manifest.json").read_text("utf-8") == '{"name": "site", "version": 3}'
+
+
+@pytest.mark.parametrize("stem", ["CON", "aux", "a:b", "报告."])
+def test_a_spec_name_windows_refuses_is_a_warning_or_with_strict_an_error(ws, stem):
+    (ws / "briefs" / f"{stem}.yaml").write_text("title: 测试\nformats: [docx]\nsections:\n  - section: health\n",
+                                                "utf-8")
+    warned = run("build", cwd=ws)
+    assert warned.returncode == 0, warned.stderr
+    assert f"'{stem}' cannot name a file on Windows" in warned.stderr
+    strict = run("build", "--strict", cwd=ws)
+    assert strict.returncode == 2
+    assert f"'{stem}' cannot name a file on Windows" in one_error(strict)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_named_pipe_among_the_templates_is_not_read(ws):
+    os.mkfifo(ws / "templates" / "sections" / "pipe.md.j2")
+    write_spec(ws, "sections:\n  - section: health\n")
+    result = run("check", cwd=ws, timeout=60)  # a hang guard: it returns at once
+    assert result.returncode == 0, result.stderr

@@ -52,6 +52,7 @@ def test_the_html_edition_forbids_scripts(ws):
     ('heading_numbers: ["{x}", "{zh}", "{n}", "{n}"]', "may hold only {zh} {n} in braces"),
     ('heading_numbers: ["{zh.__class__.__mro__}", "{zh}", "{n}", "{n}"]', "may hold only {zh} {n} in braces"),
     ('list_marks: {ordered: "{n!r}"}', "may hold only {n} in braces"),
+    ("styles: {body: {leading: 0}}", "leading 0 is less than the text's size allows"),
 ])
 def test_absurd_theme_values_are_one_line_with_file_and_line(ws, theme, message):
     theme_ws(ws, theme + "\n")

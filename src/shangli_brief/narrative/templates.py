@@ -171,6 +171,8 @@ class SectionCatalogue:
                 for path in sorted(folder.glob(f"*{SECTION_SUFFIX}")):
                     if not inside(path, [directory]):  # a link out: refused when named
                         continue
+                    if not path.is_file():  # a pipe or a device would never end; not a template
+                        continue
                     name = path.name[: -len(SECTION_SUFFIX)]
                     if name not in found:  # earlier folders win
                         found[name] = self._inspect(name, path, Path(directory) == BUILTIN_TEMPLATES)

@@ -154,6 +154,16 @@ def validate(doc: MarkedYAML, base: dict) -> dict:
                 )
             elif key != "font":
                 check(value, STYLE_KEYS[key], ("styles", name, key))
+        size = spec.get("size", base.get("styles", {}).get(name, {}).get("size"))
+        leading = spec.get("leading")
+        try:
+            too_tight = isinstance(leading, (int, float)) and leading < 0.8 * size_pt(size)
+        except ValueError:
+            too_tight = False  # the size's own error is reported
+        if too_tight:
+            fail(("styles", name, "leading"), _("leading {leading} is less than the text's size allows "
+                                                "(at least 0.8 × the size, {least:g} pt)").format(
+                leading=leading, least=round(0.8 * size_pt(size), 1)))
     for key in ("chart_colors", "heading_numbers"):
         if key in data:
             check(data[key], list, (key,))
