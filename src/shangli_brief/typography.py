@@ -98,15 +98,30 @@ def text_units(text: str) -> float:
     return sum(0.5 if ch.isascii() else 1 for ch in text)
 
 
-def balanced_lines(text: str, max_units: float) -> list[str]:
+def _fits(text: str, keep: list[bool], max_units: float) -> bool:
+    """Whether no run of characters that may not be broken is wider than a line."""
+    run = 0.0
+    for i, ch in enumerate(text):
+        run = (run if keep[i] else 0.0) + (0.5 if ch.isascii() else 1)
+        if run > max_units:
+            return False
+    return True
+
+
+def balanced_lines(text: str, max_units: float, breaks: set[int] | None = None) -> list[str]:
     """A title too long for one line, broken into lines of nearly equal length at allowed
-    break points (GB/T 9704: long titles in balanced lines, 梯形或菱形). Linear in the text's
-    length for each line: widths come from running sums."""
+    break points (GB/T 9704: long titles in balanced lines, 梯形或菱形); with `breaks`, only at
+    those positions (where words begin) as far as a line can hold. Linear in the text's length
+    for each line: widths come from running sums."""
     total = text_units(text)
     if total <= max_units:
         return [text]
     count = math.ceil(total / max_units)
     keep = no_break_before(text)
+    if breaks is not None:
+        within = [keep[i] or i not in breaks for i in range(len(text))]
+        if _fits(text, within, max_units):  # else a word longer than a line: characters as before
+            keep = within
     upto = [0.0]  # upto[i]: width of text[:i]
     for ch in text:
         upto.append(upto[-1] + (0.5 if ch.isascii() else 1))

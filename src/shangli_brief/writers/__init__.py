@@ -150,11 +150,15 @@ def _unbreakable_units(text: str, short: bool = True, titles: bool = False) -> f
     return best
 
 
-def title_text(title: str, theme) -> str:
-    """The document title, broken into balanced lines when it is too long for one."""
-    from ..typography import balanced_lines
-    style = theme.style("title")
-    return "\n".join(balanced_lines(title, theme.text_width / style.size))
+def title_text(title: str, theme, style: str = "title") -> str:
+    """The document title, broken between words into balanced lines when it is too long for
+    one; every writer sets these lines (explicit breaks in the DOCX and the HTML)."""
+    from ..typography import balanced_lines, text_units
+    room = theme.text_width / theme.style(style).size
+    if text_units(title) <= room:
+        return title
+    from ..words import word_starts  # loaded only for a title that must break
+    return "\n".join(balanced_lines(title, room, word_starts(title)))
 
 
 def panel_columns(block) -> int:

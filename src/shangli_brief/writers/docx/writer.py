@@ -261,7 +261,7 @@ class DocxWriter(BlockVisitor):
         band = self.para("", "cover_meta")
         band.paragraph_format.space_before = Pt(t.text_height * 0.08)
         ooxml.shade_paragraph(band, t.color("accent"))
-        self.para(title_text(block.title, t), "cover_title").paragraph_format.space_before = Pt(40)
+        self.para(title_text(block.title, t, "cover_title"), "cover_title").paragraph_format.space_before = Pt(40)
         if block.subtitle:
             self.para(block.subtitle, "cover_subtitle")
         for i, text in enumerate(block.meta):

@@ -14,7 +14,8 @@ from html import escape
 from ... import model
 from ...theme import HeadingNumberer, Theme
 from ...typography import FULL_WIDTH_SPACE
-from .. import BlockVisitor, WriteOptions, Written, contents_titles, deliver, list_marks, panel_columns
+from .. import (BlockVisitor, WriteOptions, Written, contents_titles, deliver, list_marks, panel_columns,
+               title_text)
 from .style import stylesheet
 
 
@@ -85,13 +86,17 @@ class HtmlWriter(BlockVisitor):
                 f'<p class="masthead-meta"><span>{escape(block.issuer)}</span>'
                 f"<span>{escape(block.date)}</span></p>\n</header>\n")
 
+    def _title(self, text: str, style: str) -> str:
+        """The title broken where the PDF and the DOCX break it (between words, balanced)."""
+        return "<br>".join(escape(line) for line in title_text(text, self.theme, style).split("\n"))
+
     def visit_Title(self, block: model.Title) -> str:
-        return (f"<h1>{escape(block.text)}</h1>\n"
+        return (f"<h1>{self._title(block.text, 'title')}</h1>\n"
                 + (f'<p class="subtitle">{escape(block.subtitle)}</p>\n' if block.subtitle else ""))
 
     def visit_Cover(self, block: model.Cover) -> str:
         meta = "".join(f"<p>{escape(x)}</p>" for x in block.meta)
-        return (f'<header class="cover">\n<h1>{escape(block.title)}</h1>\n'
+        return (f'<header class="cover">\n<h1>{self._title(block.title, "cover_title")}</h1>\n'
                 + (f'<p class="subtitle">{escape(block.subtitle)}</p>\n' if block.subtitle else "")
                 + f'<div class="cover-meta">{meta}</div>\n</header>\n')
 

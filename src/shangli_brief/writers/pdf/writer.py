@@ -197,7 +197,7 @@ class PdfWriter(BlockVisitor):
 
     def visit_Cover(self, block: model.Cover) -> list:
         t = self.theme
-        out = [Spacer(1, t.text_height * 0.12), self.para(title_text(block.title, t), "cover_title")]
+        out = [Spacer(1, t.text_height * 0.12), self.para(title_text(block.title, t, "cover_title"), "cover_title")]
         if block.subtitle:
             out.append(self.para(block.subtitle, "cover_subtitle"))
         out.append(Spacer(1, t.text_height * 0.38))
