@@ -215,3 +215,10 @@ def test_our_own_styles_have_chinese_names(built, name):
         alias = style.find(f"{W}aliases")
         assert any("\u4e00" <= ch <= "\u9fff" for ch in shown), shown
         assert alias is not None and alias.get(f"{W}val").replace(" ", "") == style.get(f"{W}styleId"), shown
+
+
+def test_headings_are_set_in_the_docx_as_in_the_pdf(built):
+    """The PDF has no bold 仿宋: no heading style of the DOCX is bold where the PDF's is not."""
+    document = docx.Document(built / "fireworks-bulletin.docx")
+    for level in (1, 2, 3, 4):
+        assert not document.styles[f"Heading {level}"].font.bold, level
