@@ -177,3 +177,30 @@ def test_printed_from_chromium_every_page_has_its_number(html, browser, tmp_path
             first, second = (unicodedata.normalize("NFKC", re.sub(r"\s+", "", p.extract_text() or ""))
                              for p in printed.pages[:2])
             assert "目录" not in first and "目录" in second
+
+
+PHONE = """() => ({
+  chartText: Math.min(...[...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale); }),
+      Infinity),
+  splitFigures: [...document.querySelectorAll('[data-indicator]')].filter(s => s.getClientRects().length > 1)
+      .map(s => s.textContent),
+  splitCells: [...document.querySelectorAll('td')].filter(td => {
+      const r = document.createRange(); r.selectNodeContents(td);
+      return r.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(td).lineHeight); })
+      .map(td => td.textContent),
+  titleFonts: getComputedStyle(document.documentElement).getPropertyValue('--title'),
+})"""
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_on_a_phone_charts_read_and_figures_stay_whole(html, browser, name):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((html / f"{name}.html").as_uri())
+    found = page.evaluate(PHONE)
+    page.close()
+    assert found["chartText"] >= 11, found["chartText"]
+    assert found["splitFigures"] == [] and found["splitCells"] == [], found
+    fonts = found["titleFonts"]
+    assert fonts.index("Noto Serif CJK SC") < fonts.index("宋体"), fonts

@@ -28,7 +28,9 @@ def font_stack(theme, role: str) -> str:
     names: list[str] = []
     font = theme.fonts.get(role)
     if font is not None:
-        names += [font.docx, font.docx_alt or "", *font.pdf, *(c.split(":")[0] for c in font.convert)]
+        # the role's own faces and their free stand-ins first (小标宋, then Noto Serif Bold), the
+        # Word alternate (宋体) only after them
+        names += [font.docx, *font.pdf, *(c.split(":")[0] for c in font.convert), font.docx_alt or ""]
     names += SYSTEM_FACES.get(role, ["serif"])
     seen, out = set(), []
     for name in names:
@@ -120,11 +122,17 @@ hr.part {{ border: 0; border-top: 1px solid #ccc; margin: 2em 0; }}
   text-indent: 0; margin: 0; padding: .25em .8em; }}
 .closing p + p {{ border-top: 1px solid var(--rule); }}
 .closing .right {{ margin-left: auto; }}
+[data-indicator] {{ white-space: nowrap; }}  /* a figure stays whole with its unit: 超5.5亿元 */
 @media (max-width: 30rem) {{
   body {{ font-size: 17px; }}
   .brief {{ padding: 1rem .8rem 1.5rem; }}
+  /* on a phone, tables and charts keep their units, years and labels whole and scroll sideways
+     inside their figure; a chart's labels stay at least 11 px */
+  figure.table, figure.chart {{ overflow-x: auto; }}
   table {{ font-size: .78em; }}
   th, td {{ padding: .2em .25em; }}
+  td {{ white-space: nowrap; }}
+  figure.chart svg {{ min-width: 42rem; }}
 }}
 @media print {{
   @page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
