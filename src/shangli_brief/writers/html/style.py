@@ -122,7 +122,7 @@ hr.part {{ border: 0; border-top: 1px solid #ccc; margin: 2em 0; }}
   text-indent: 0; margin: 0; padding: .25em .8em; }}
 .closing p + p {{ border-top: 1px solid var(--rule); }}
 .closing .right {{ margin-left: auto; }}
-[data-indicator] {{ white-space: nowrap; }}  /* a figure stays whole with its unit: 超5.5亿元 */
+[data-indicator] {{ white-space: nowrap; }}  /* a figure stays whole with its unit */
 @media (max-width: 30rem) {{
   body {{ font-size: 17px; }}
   .brief {{ padding: 1rem .8rem 1.5rem; }}
