@@ -163,16 +163,6 @@ def _subset(file: str, index: int, chars: Chars) -> Path:
     return ensure(file, index, base_charset() if chars is None else chars)
 
 
-def readable_font(path: Path) -> bool:
-    """Whether ReportLab can read the TrueType file (its tables parse)."""
-    from reportlab.pdfbase.ttfonts import TTFontFile
-    try:
-        TTFontFile(str(path), validate=1)
-    except Exception:  # noqa: BLE001 - TTFError, struct.error, OSError: all mean unreadable
-        return False
-    return True
-
-
 def _converted(role: str, family: str, face: Face, chars: Chars, reason: str = "") -> ResolvedFont:
     if chars is None and not cached_path(face.file, face.index).exists():  # shown, nothing made yet
         return ResolvedFont(role, family, face.file, face.index, (f"{reason}; " if reason else "") + _(

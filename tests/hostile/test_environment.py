@@ -34,8 +34,8 @@ def test_a_damaged_cached_conversion_is_made_again(ws, tmp_path):
     result = run("build", cwd=ws, env={"SHANGLI_BRIEF_CACHE": str(cache)}, timeout=300)
     assert result.returncode == 0, result.stderr
     assert damaged[0].stat().st_size > 100_000  # converted anew
-    from shangli_brief.fonts import readable_font
-    assert readable_font(damaged[0])
+    from reportlab.pdfbase.ttfonts import TTFontFile
+    TTFontFile(str(damaged[0]), validate=1)  # ReportLab reads it: its tables parse
 
 
 def test_no_writable_home_or_cache_still_builds(ws):
