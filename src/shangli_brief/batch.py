@@ -237,9 +237,8 @@ def _worker(conn, job: Job) -> None:
         return  # stopped by the parent: nothing to report
     finally:
         sys.stdout.flush()
-        converted = sys.modules.get("shangli_brief.fontconvert")
-        if converted is not None:
-            converted.discard_scratch()  # a worker process runs no exit handlers
+        from .fontconvert import discard_scratch
+        discard_scratch()  # a worker process runs no exit handlers
 
 
 def _exit_on_signal(signum, frame):

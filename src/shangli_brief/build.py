@@ -45,6 +45,7 @@ class Workspace:
         self._catalogues: dict[tuple, SectionCatalogue] = {}
         self._datasets: dict[tuple, Dataset] = {}
         self._themes: dict[tuple, Theme] = {}
+        self._recipients: dict[Path, list] = {}
 
     def roots(self, spec: Spec) -> tuple[Path, ...]:
         """Where the files a spec names may be: its workspace and the folders of the command line."""
@@ -129,7 +130,10 @@ class Workspace:
         if not file.is_file():
             raise InputError(_("recipients table '{path}' not found (a CSV or XLSX file with the columns 类别, 单位, "
                                "份数)").format(path=path), where, "recipients")
-        return load_recipients(self.confined(spec, file, where, "recipients", _("recipients table")))
+        file = self.confined(spec, file, where, "recipients", _("recipients table"))
+        if file not in self._recipients:  # read once: the 版记 and `print`'s files both need it
+            self._recipients[file] = load_recipients(file)
+        return self._recipients[file]
 
     def document(self, spec: Spec) -> Document:
         recipients = self.recipients(spec)

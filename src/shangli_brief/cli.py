@@ -344,6 +344,12 @@ def _formats(text: str | None) -> tuple[str, ...] | None:
     return formats
 
 
+def _print_written(out) -> None:
+    """One line per file written: its path, pages (PDF) and size."""
+    pages = _("{count} pages").format(count=out.pages) if out.pages is not None else ""
+    print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
+
+
 def _human(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
@@ -399,8 +405,7 @@ def cmd_build(args) -> int:
         for warning in dict.fromkeys(w for out in result.outputs for w in out.warnings):
             print(_("warning: {message}").format(message=warning), file=sys.stderr)
         for out in result.outputs:
-            pages = _("{count} pages").format(count=out.pages) if out.pages is not None else ""
-            print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
+            _print_written(out)
         if progress:
             progress.step(result.spec)
     if progress:
@@ -682,7 +687,6 @@ def cmd_print(args) -> int:
     from .briefspec import load_spec
     from .briefspec.schema import out_folder, parse_settings
     from .build import Workspace, build
-    from .errors import Location
     from .distribution import print_extras
     path = user_path(args.spec)
     spec = load_spec(path, parse_settings(args.settings))
@@ -700,8 +704,7 @@ def cmd_print(args) -> int:
     formats = tuple(dict.fromkeys((*spec.formats, "pdf")))  # the print job is made from the PDF
     outputs = build(spec, out_dir, formats, workspace, extras=print_extras(spec, workspace, args.booklet))
     for out in outputs:
-        pages = _("{count} pages").format(count=out.pages) if out.pages is not None else ""
-        print(f"{out.path}  {pages:>9}  {_human(out.size):>7}", flush=True)
+        _print_written(out)
         for warning in out.warnings:
             print(_("warning: {message}").format(message=warning), file=sys.stderr)
     return 0

@@ -9,7 +9,7 @@ embeds nothing: it asks for the official Windows names and recipients' Word/WPS 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class ResolvedFont:
     substitute: bool = False  # not a face the role asks for: the build warns
 
 
-Chars = "frozenset[int] | None"  # code points a build needs; None: only show what is there
+Chars = frozenset[int] | None  # code points a build needs; None: only show what is there
 
 
 @lru_cache(maxsize=1)
@@ -134,9 +134,8 @@ def resolve_role(role: FontRole, chars: Chars = None) -> ResolvedFont:
         if face is None:
             skipped.append(_("{family} not installed").format(family=family))
             continue
-        found = _converted(role.name, family, face, chars)
         # only the first is the face the role asks for (a Song face may stand in for 仿宋)
-        return ResolvedFont(found.role, found.family, found.file, found.index, found.reason, substitute=n > 0)
+        return replace(_converted(role.name, family, face, chars), substitute=n > 0)
     for family in role.fallback:
         face = _lookup(family, "TrueType")
         if face:

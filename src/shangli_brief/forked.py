@@ -11,7 +11,6 @@ import io
 import os
 import pickle
 import signal
-import sys
 
 from .errors import BriefError, BuildError, InputError
 from .i18n import _
@@ -109,9 +108,8 @@ class Child:
                 with os.fdopen(from_child, "wb") as pipe:
                     pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
-                converted = sys.modules.get("shangli_brief.fontconvert")
-                if converted is not None:
-                    converted.discard_scratch()  # os._exit runs no exit handlers
+                from .fontconvert import discard_scratch
+                discard_scratch()  # os._exit runs no exit handlers
                 os._exit(0)
         os.close(to_child)
         os.close(from_child)

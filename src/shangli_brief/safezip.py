@@ -53,7 +53,7 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     except (zipfile.BadZipFile, ValueError):
         raise InputError(
             _("not a {value} file (not a zip package); name a file saved by {programs}").format(
-                value=_office_kind(what), programs=_programs(path)
+                value=_office_kind(path), programs=_programs(path)
             ),
             where,
         ) from None
@@ -85,8 +85,8 @@ def open_package(path: str | Path, what: str, limits: Limits) -> zipfile.ZipFile
     return package
 
 
-def _office_kind(what: str) -> str:
-    return "Word (.docx)" if "Word" in what else "Excel (.xlsx)"
+def _office_kind(path) -> str:
+    return "Excel (.xlsx)" if str(path).lower().endswith((".xlsx", ".xlsm")) else "Word (.docx)"
 
 
 def read_xml_part(package: zipfile.ZipFile, name: str, what: str, where: Location) -> bytes:
@@ -128,12 +128,15 @@ def _programs(path) -> str:
 
 
 def check_xml_parts(path: str | Path, what: str, limits: Limits) -> None:
-    """Every XML part of the package checked for a DTD, within the limits."""
+    """Every XML part of the package checked for a DTD, within the limits; a workbook's sheets
+    also for their extent (check_sheet_extent), in the same pass over its parts."""
     where = Location(str(path))
     with open_package(path, what, limits) as package:
         for info in package.infolist():
             if info.filename.endswith((".xml", ".rels", ".vml")):
-                read_xml_part(package, info.filename, what, where)
+                data = read_xml_part(package, info.filename, what, where)
+                if info.filename.startswith("xl/worksheets/"):  # a workbook's sheet
+                    check_sheet_extent(data, what, where)
 
 
 # What a sheet of a data table may hold: a county's tables have dozens of rows and columns.
@@ -145,29 +148,24 @@ MAX_SHEET_CELLS = 500_000
 _REFERENCE = re.compile(rb'<(?:\w+:)?(c|row|dimension)\b[^>]*?\b(?:r|ref)="([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?"')
 
 
-def check_sheet_extent(path: str | Path, what: str) -> None:
-    """Every worksheet of a workbook within MAX_SHEET_ROWS rows, MAX_SHEET_COLUMNS columns and
+def check_sheet_extent(sheet: bytes, what: str, where: Location) -> None:
+    """A worksheet part within MAX_SHEET_ROWS rows, MAX_SHEET_COLUMNS columns and
     MAX_SHEET_CELLS cells, as its row, cell and dimension references say."""
-    where = Location(str(path))
-    with open_package(path, what, WORKBOOK) as package:
-        for name in package.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            cells = 0
-            for m in _REFERENCE.finditer(read_xml_part(package, name, what, where)):
-                cells += m.group(1) == b"c"
-                for letters, digits in ((m.group(2), m.group(3)), (m.group(4) or b"", m.group(5) or b"")):
-                    row = int(digits) if digits else 0
-                    column = 0
-                    for letter in letters:
-                        column = column * 26 + letter - 64
-                    problem = (_("row {row:,}").format(row=row) if row > MAX_SHEET_ROWS else
-                               _("column {column}").format(column=letters.decode()) if column > MAX_SHEET_COLUMNS
-                               else None)
-                    if problem:
-                        raise InputError(_("the {what}'s sheet reaches {problem}; a data table has at most "
-                                           "{rows:,} rows and {columns} columns").format(
-                            what=what, problem=problem, rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS), where)
-            if cells > MAX_SHEET_CELLS:
-                raise InputError(_("the {what}'s sheet holds {cells:,} cells; a data table has at most {most:,}")
-                                 .format(what=what, cells=cells, most=MAX_SHEET_CELLS), where)
+    cells = 0
+    for m in _REFERENCE.finditer(sheet):
+        cells += m.group(1) == b"c"
+        for letters, digits in ((m.group(2), m.group(3)), (m.group(4) or b"", m.group(5) or b"")):
+            row = int(digits) if digits else 0
+            column = 0
+            for letter in letters:
+                column = column * 26 + letter - 64
+            problem = (_("row {row:,}").format(row=row) if row > MAX_SHEET_ROWS else
+                       _("column {column}").format(column=letters.decode()) if column > MAX_SHEET_COLUMNS
+                       else None)
+            if problem:
+                raise InputError(_("the {what}'s sheet reaches {problem}; a data table has at most "
+                                   "{rows:,} rows and {columns} columns").format(
+                    what=what, problem=problem, rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS), where)
+    if cells > MAX_SHEET_CELLS:
+        raise InputError(_("the {what}'s sheet holds {cells:,} cells; a data table has at most {most:,}")
+                         .format(what=what, cells=cells, most=MAX_SHEET_CELLS), where)

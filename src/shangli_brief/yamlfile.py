@@ -44,7 +44,8 @@ def read_text(path: str | Path, what: str, limit: int | None = None, excel: bool
     WPS saved on Chinese Windows ("CSV (逗号分隔)" is GBK) is read as GB18030 when it is not UTF-8."""
     limit = limit or MAX_BYTES
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode):
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             raise InputError(_("{what} is not a regular file (a pipe or a device?); name a file").format(what=what),
                              Location(str(path)))
         with open(path, "rb") as f:

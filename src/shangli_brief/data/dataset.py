@@ -106,9 +106,8 @@ class Dataset:
         if len(named) > 1:
             return _("'{name}' names {count} indicators ({ids}); name one by its id").format(
                 name=indicator_id, count=len(named), ids=", ".join(ind.id for ind in named))
-        names = {ind.name: ind.id for ind in self.indicators.values()}
         return _("unknown indicator '{indicator_id}'").format(indicator_id=indicator_id) + did_you_mean(
-            indicator_id, [*self.indicators, *names])
+            indicator_id, [*self.indicators, *(ind.name for ind in self.indicators.values())])
 
     def to_json(self, category: str | None = None, period: str | None = None,
                 origins: bool = False) -> list[dict]:

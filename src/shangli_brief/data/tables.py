@@ -19,7 +19,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputError, Location
-from ..safezip import WORKBOOK, check_sheet_extent, check_xml_parts
+from ..safezip import WORKBOOK, check_xml_parts
 from ..yamlfile import MAX_BYTES, MarkedYAML, read_text
 from ..i18n import _
 from .cells import YES, clean_cell
@@ -63,8 +63,8 @@ def _csv_rows(path: str, what: str | None = None) -> list[tuple[int, list[str]]]
 
 def _xlsx_rows(path: str) -> tuple[str, list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook  # only for spreadsheets
-    check_xml_parts(path, _("workbook"), WORKBOOK)  # sizes and DTDs, before openpyxl inflates
-    check_sheet_extent(path, _("workbook"))  # rows, columns and cells, before openpyxl allocates
+    # sizes, DTDs, and the sheets' rows, columns and cells, before openpyxl inflates or allocates
+    check_xml_parts(path, _("workbook"), WORKBOOK)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]

@@ -24,13 +24,18 @@ _registered: dict[tuple, tuple[str, frozenset[int]]] = {}  # file as it is now -
 _names: dict[tuple[str, int], str] = {}  # file and face -> the name it is registered under
 
 
+def file_identity(file: str) -> tuple[int, int]:
+    """A font file as it is now: a cached subset grown since is another file to ReportLab."""
+    stat = os.stat(file)
+    return stat.st_size, stat.st_mtime_ns
+
+
 def register(font: ResolvedFont) -> tuple[str, frozenset[int]]:
     """Register a font file once per process (roles sharing a face share one registration);
     returns its ReportLab name and the characters it has. A cached subset that has grown since
     (a later brief of a batch, a rebuild under `watch`) keeps its name and takes the new face:
     ReportLab hands a second name for the same face the first one's font (rl.refresh_font)."""
-    stat = os.stat(font.file)
-    key = (font.file, font.index, stat.st_size, stat.st_mtime_ns)
+    key = (font.file, font.index, *file_identity(font.file))
     if key not in _registered:
         name = _names.get((font.file, font.index))
         if name is None:

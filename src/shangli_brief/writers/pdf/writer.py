@@ -19,10 +19,10 @@ from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_tit
 from ...typography import FULL_WIDTH_SPACE
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .rl import IDEOGRAPHIC_SPACE, ChineseParagraph
-from .styles import PdfStyles
+from .styles import PdfStyles, file_identity
 from ...i18n import _
 
-_styles_cache: dict[str, PdfStyles] = {}
+_styles_cache: dict[tuple, PdfStyles] = {}
 
 
 
@@ -37,7 +37,7 @@ def styles_for(theme: Theme, chars: frozenset[int] | None = None) -> PdfStyles:
         resolved = resolve_theme_fonts(theme, chars)
         _faces_for[theme.key] = (chars, resolved)
     # the files as they are now: a cached subset grown for this document is a new face
-    key = (theme.key, tuple((f.file, f.index, f.substitute, _identity(f.file)) for f in resolved.values()))
+    key = (theme.key, tuple((f.file, f.index, f.substitute, file_identity(f.file)) for f in resolved.values()))
     if key not in _styles_cache:
         _styles_cache[key] = PdfStyles(theme, resolved, chars)
     return _styles_cache[key]
@@ -45,10 +45,6 @@ def styles_for(theme: Theme, chars: frozenset[int] | None = None) -> PdfStyles:
 
 _faces_for: dict = {}  # theme key -> (the characters asked for, the faces found for them)
 
-
-def _identity(file: str) -> tuple[int, int]:
-    stat = os.stat(file)
-    return stat.st_size, stat.st_mtime_ns
 
 
 @contextmanager
