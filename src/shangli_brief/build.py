@@ -236,6 +236,9 @@ def _stage_ahead(out_dir: Path, name: str, rendered: list) -> dict[str, Staged]:
 def _check_output_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file (or a link to one) where the folder should be
+        raise BuildError(_("a file of this name is in the way of the output folder; move it, or build "
+                           "into another folder with --out DIR"), Location(str(out_dir))) from None
     except OSError as e:
         raise BuildError(_("cannot create the output folder: {strerror}").format(strerror=os_message(e)),
             Location(str(out_dir))) from None

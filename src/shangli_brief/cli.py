@@ -279,14 +279,29 @@ def _run(args, command_line: bool = False) -> int:
 
 def _spec_paths(given: list[str]) -> list[Path]:
     if given:
-        return [user_path(p) for p in given]
-    found = sorted(Path("briefs").glob("*.yaml"))
-    if not found and Path.cwd().name == "briefs":  # run inside briefs/: that folder's specs
-        found = sorted(Path(".").glob("*.yaml"))
+        found = [user_path(p) for p in given]
+    else:
+        found = sorted(Path("briefs").glob("*.yaml"))
+        if not found and Path.cwd().name == "briefs":  # run inside briefs/: that folder's specs
+            found = sorted(Path(".").glob("*.yaml"))
     if not found:
         raise InputError(_("no specs given and no briefs/*.yaml here; run in a folder with briefs/ "
                          "or name a spec file"))
+    for path in found:
+        _refuse_foreign_name(path)
     return found
+
+
+def _refuse_foreign_name(path: Path) -> None:
+    """A name in another encoding cannot be written into a DOCX or the manifest: one line that
+    says what it reads as and how to get UTF-8 names."""
+    from .portability import foreign_name
+    foreign = foreign_name(path)
+    if foreign:
+        shown, guess = foreign
+        raise InputError(_("the name '{shown}' is not UTF-8 (read as GBK it is '{guess}', as a zip made on "
+                           "Windows leaves it); rename it, or unpack the zip again with `unzip -O GBK`").format(
+                             shown=shown, guess=guess))
 
 
 def _early_pdf_process(paths, formats, args):
@@ -637,7 +652,10 @@ def cmd_init(args) -> int:
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         print(path)
     # two commands, not `cd X && …`: Windows PowerShell 5 has no `&&`
-    print(_("next: run `cd {folder}`, then `shangli-brief build`").format(folder=args.folder), file=sys.stderr)
+    if target.resolve() == Path.cwd().resolve():
+        print(_("next: run `shangli-brief build`"), file=sys.stderr)
+    else:
+        print(_("next: run `cd {folder}`, then `shangli-brief build`").format(folder=args.folder), file=sys.stderr)
     return 0
 
 
@@ -663,6 +681,7 @@ def cmd_verify(args) -> int:
     from .build import Workspace
     settings = parse_settings(args.settings)
     docx = user_path(args.docx)
+    _refuse_foreign_name(docx)
     reading = verify.read_docx(docx)
     spec = verify.find_spec(docx, reading, args.spec)
     findings = verify.verify(docx, spec, Workspace(), settings, reading)
@@ -689,6 +708,7 @@ def cmd_print(args) -> int:
     from .build import Workspace, build
     from .distribution import print_extras
     path = user_path(args.spec)
+    _refuse_foreign_name(path)
     spec = load_spec(path, parse_settings(args.settings))
     allow = tuple(map(user_path, args.allow))
     if args.recipients:  # named on the command line: read where it is

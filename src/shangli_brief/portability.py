@@ -54,6 +54,20 @@ def user_path(text: str) -> Path:
     return Path(text)
 
 
+def foreign_name(path: Path) -> tuple[str, str] | None:
+    """The first part of a path whose name is not UTF-8 (a zip made on Chinese Windows keeps
+    its names in GBK, and unzip on Linux leaves those bytes as they are): (the part as Python
+    shows it, what it reads as in GB18030). None when every name is UTF-8."""
+    for part in Path(os.path.abspath(path)).parts:
+        raw = os.fsencode(part)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return part.encode("utf-8", "backslashreplace").decode("ascii", "replace"), \
+                raw.decode("gb18030", "replace")
+    return None
+
+
 def font_file_spec(text: str) -> tuple[Path, int]:
     """`C:\\Windows\\Fonts\\simsun.ttc:1` -> (path, face 1); a drive letter's colon is kept."""
     head, sep, tail = str(text).rpartition(":")

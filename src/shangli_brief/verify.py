@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -22,6 +23,11 @@ from pathlib import Path
 
 from .errors import InputError, Location, display_path
 from .i18n import _
+
+# What verify reads of one document, as a build has its budgets: a brief holds a few thousand
+# elements; a document of millions was not made for reading, whatever its bytes.
+MAX_ELEMENTS = 2_000_000
+MAX_SECONDS = 20.0
 
 BOOKMARK = re.compile(r"^_sbf(\d+)_([0-9a-f]{6})$")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -130,14 +136,27 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Reading:
             name = prop.get("name")
             if name:
                 properties[name] = "".join(prop.itertext())
-    paragraphs, marks = _walk(body)
+    paragraphs, marks = _walk(body, where)
     return Reading(paragraphs, marks, properties)
 
 
-def _walk(root) -> tuple[list[Paragraph], dict[int, Mark]]:
+def _over_budget(where: Location, elements: int, started: float) -> InputError | None:
+    if elements > MAX_ELEMENTS:
+        return InputError(_("the Word file holds more than {most:,} elements, more than verify reads; a brief "
+                            "holds a few thousand: verify the DOCX the brief was built as").format(most=MAX_ELEMENTS),
+                          where)
+    if time.monotonic() - started > MAX_SECONDS:
+        return InputError(_("reading the Word file took longer than {seconds:g} s, more than verify allows; "
+                            "verify the DOCX the brief was built as").format(seconds=MAX_SECONDS), where)
+    return None
+
+
+def _walk(root, where: Location) -> tuple[list[Paragraph], dict[int, Mark]]:
     """Text of every paragraph, split into marked figures, field results and loose text. One
     pass, linear in the document however it is made: a paragraph of 200,000 runs, or thousands
-    of bookmarks or fields left open, cost what their text costs."""
+    of bookmarks or fields left open, cost what their text costs; within MAX_ELEMENTS and
+    MAX_SECONDS."""
+    started, elements = time.monotonic(), 0
     paragraphs: list[Paragraph] = []
     marks: dict[int, Mark] = {}
     pieces: dict[int, list[str]] = {}              # figure index -> its text, piece by piece
@@ -148,6 +167,11 @@ def _walk(root) -> tuple[list[Paragraph], dict[int, Mark]]:
         number = len(paragraphs) + 1
         text, loose, offset = [], [], 0
         for node in p.iter():
+            elements += 1
+            if elements > MAX_ELEMENTS or not elements % 65536:
+                problem = _over_budget(where, elements, started)
+                if problem:
+                    raise problem
             tag = node.tag
             if tag == f"{W}bookmarkStart":
                 m = BOOKMARK.match(node.get(f"{W}name") or "")

@@ -171,15 +171,16 @@ def test_a_build_cannot_take_the_machines_memory(ws):
     assert nothing_written(ws)
 
 
-def test_ctrl_c_stops_a_build_inside_a_template_loop(ws):
-    """Wherever the interrupt lands (while starting, or inside the four-second loop), the build
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_a_build_inside_a_template_loop(ws, signum):
+    """Wherever the signal lands (while starting, or inside the four-second loop), the build
     stops at once, says so, and writes nothing."""
     text_entry(ws, "{% set ns = namespace(n=0) %}{% for i in range(1000) %}{% for j in range(999) %}"
                    "{% set ns.n = ns.n + i * j %}{% endfor %}{% endfor %}{{ ns.n }}")
     exe = Path(sys.executable).parent / "shangli-brief"
     process = subprocess.Popen([str(exe), "build"], cwd=ws, stderr=subprocess.PIPE, text=True)
     time.sleep(1)  # most likely inside the loop by then; earlier or later, it must stop the same
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     __, stderr = process.communicate(timeout=30)  # a hang guard: it stops at once
     assert process.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] in ("interrupted", "已中断"), stderr

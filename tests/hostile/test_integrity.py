@@ -215,34 +215,57 @@ def test_two_specs_of_one_name_into_one_out_folder_are_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("kind", ["runs", "bookmarks", "fields"])
-def test_verify_is_linear_in_what_a_document_holds(tmp_path, kind):
-    """One paragraph of 200,000 runs, 1,000 figure bookmarks never closed, or 100,000 field
-    begins never ended: verify reads it in seconds (it took minutes, quadratic) and reports."""
+def hostile_docx(tmp_path, body: str):
+    """The fireworks bulletin's DOCX with `body` as its first paragraph's content."""
     import zipfile
-    from conftest import ROOT, run_cli
-    assert run_cli("build", "briefs/fireworks-bulletin.yaml", "--format", "docx", "--out", tmp_path).returncode == 0
-    source = tmp_path / "fireworks-bulletin.docx"
-    def runs(count: int, start: int = 0) -> str:  # each different, as a zip bomb's are not
-        return "".join(f"<w:r><w:t>上栗{n}县</w:t></w:r>" for n in range(start, start + count))
-    body = {"runs": runs(200_000),
-            "bookmarks": "".join(f'<w:bookmarkStart w:id="{i}" w:name="_sbf{i}_x"/>{runs(20, i * 20)}'
-                                 for i in range(1000)),
-            "fields": "".join(f'<w:r><w:fldChar w:fldCharType="begin"/><w:t>{n}</w:t></w:r>'
-                              for n in range(100_000))}[kind]
+    from conftest import run_cli
+    if not (tmp_path / "fireworks-bulletin.docx").exists():
+        assert run_cli("build", "briefs/fireworks-bulletin.yaml", "--format", "docx", "--out",
+                       tmp_path).returncode == 0
     target = tmp_path / "hostile.docx"
-    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(tmp_path / "fireworks-bulletin.docx") as z, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for item in z.infolist():
             data = z.read(item.filename)
             if item.filename == "word/document.xml":
                 start = data.index(b"<w:body>") + len(b"<w:body>")
                 data = data[:start] + f"<w:p>{body}</w:p>".encode() + data[data.index(b"<w:sectPr", start):]
             out.writestr(item.filename, data)
+    return target
+
+
+def distinct_runs(count: int, start: int = 0) -> str:  # each different, as a zip bomb's are not
+    return "".join(f"<w:r><w:t>上栗{n}县</w:t></w:r>" for n in range(start, start + count))
+
+
+@pytest.mark.parametrize("kind", ["runs", "bookmarks", "fields"])
+def test_verify_is_linear_in_what_a_document_holds(tmp_path, kind):
+    """One paragraph of 200,000 runs, 1,000 figure bookmarks never closed, or 100,000 field
+    begins never ended: verify reads it in seconds (it took minutes, quadratic) and reports."""
+    from conftest import ROOT
+    body = {"runs": distinct_runs(200_000),
+            "bookmarks": "".join(f'<w:bookmarkStart w:id="{i}" w:name="_sbf{i}_x"/>{distinct_runs(20, i * 20)}'
+                                 for i in range(1000)),
+            "fields": "".join(f'<w:r><w:fldChar w:fldCharType="begin"/><w:t>{n}</w:t></w:r>'
+                              for n in range(100_000))}[kind]
+    target = hostile_docx(tmp_path, body)
     # a hang guard: a few seconds here; the quadratic reading took minutes (fields: 183 s)
     result = run("verify", target, "--spec", ROOT / "briefs" / "fireworks-bulletin.yaml", cwd=tmp_path,
                  timeout=90)
     assert result.returncode == 1, result.stderr[-500:]  # read through: its figures are not the brief's
     assert "refusing" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_has_a_budget_like_a_builds(tmp_path, monkeypatch):
+    """Past its element budget (lowered here: the real one needs a document near the size
+    limit) verify stops with one line, as a build stops a template."""
+    from shangli_brief import verify
+    from shangli_brief.errors import InputError
+    target = hostile_docx(tmp_path, distinct_runs(40_000))
+    assert verify.read_docx(target).paragraphs  # within the real budget: read through
+    monkeypatch.setattr(verify, "MAX_ELEMENTS", 70_000)
+    with pytest.raises(InputError, match="the Word file holds more than 70,000 elements, more than verify reads"):
+        verify.read_docx(target)
 
 
 def test_another_programs_manifest_is_not_replaced(ws):
@@ -278,3 +301,53 @@ def test_a_named_pipe_among_the_templates_is_not_read(ws):
     write_spec(ws, "sections:\n  - section: health\n")
     result = run("check", cwd=ws, timeout=60)  # a hang guard: it returns at once
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("where", ["spec", "folder"])
+def test_a_name_in_gbk_bytes_is_one_line(tmp_path, where):
+    """A zip made on Chinese Windows, unpacked on Linux, keeps its names in GBK: build and check
+    say so in one line and what the name reads as, never an encoding error."""
+    if sys.platform == "darwin":
+        pytest.skip("macOS file systems take only UTF-8 names")
+    gbk = "简报".encode("gbk")
+    root = tmp_path / os.fsdecode(gbk) if where == "folder" else tmp_path / "ws"
+    assert run("init", root, cwd=tmp_path).returncode == 0
+    if where == "spec":
+        os.rename(root / "briefs" / "example.yaml", os.path.join(os.fsencode(root / "briefs"), gbk + b".yaml"))
+    for command in ("check", "build"):
+        result = run(command, cwd=root)
+        assert result.returncode == 2, result.stderr
+        line = one_error(result)
+        assert "is not UTF-8 (read as GBK it is '简报" in line and "unzip -O GBK" in line, line
+    assert not list((root / "out").iterdir())
+
+
+def test_a_folder_swapped_or_removed_while_a_file_waits_is_published_or_one_line(tmp_path):
+    """The PDF waits, written in full, while the DOCX is made; if out/ is renamed and made anew,
+    or removed, meanwhile, both files land in the new folder or one line says what failed."""
+    from shangli_brief.errors import BuildError
+    from shangli_brief.publish import Staged, publish_all
+    out = tmp_path / "out"
+    out.mkdir()
+    staged = Staged(out / "a.pdf", b"pdf")
+    out.rename(tmp_path / "old")
+    out.mkdir()
+    publish_all([staged, (out / "a.docx", b"docx")])
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "a.pdf"]
+    assert not list((tmp_path / "old").iterdir())
+    staged = Staged(out / "b.pdf", b"pdf")
+    for p in out.iterdir():
+        p.unlink()
+    out.rmdir()
+    with pytest.raises(BuildError, match="cannot write b.pdf: No such file or directory"):
+        publish_all([staged, (out / "b.docx", b"docx")])
+    assert not out.exists()
+
+
+def test_a_file_where_the_output_folder_should_be(ws):
+    write_spec(ws, BODY)
+    (ws / "out").write_text("x")
+    result = run("build", cwd=ws)
+    assert result.returncode == 1
+    assert one_error(result) == ("error: out: a file of this name is in the way of the output folder; move it, "
+                                 "or build into another folder with --out DIR")
