@@ -167,7 +167,7 @@ def svg(chart: Chart, theme: Theme) -> str:
     carrying its values for screen readers, no size of its own (it takes the page's width).
     The same inputs give the same markup (no date, fixed ids)."""
     import re
-    from xml.sax.saxutils import escape
+    from .xmltext import escape
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "shangli-brief"}):
         _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

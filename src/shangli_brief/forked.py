@@ -2,8 +2,8 @@
 
 A single brief's PDF takes the longest: a forked process lays it out while the first one writes
 the DOCX. The build forks it as soon as the command starts, before the heavy imports, so both
-cores import at once: this one ReportLab and the fonts, the first one the resolver and
-python-docx. This module stays light (no ReportLab, no python-docx) for that reason."""
+cores import at once: this one ReportLab, the first one the resolver (then python-docx). This
+module stays light (no ReportLab, no python-docx) for that reason."""
 from __future__ import annotations
 
 import atexit
@@ -27,20 +27,14 @@ def warm_up_pdf(theme) -> None:
         pass
 
 
-def warm_up_for_spec(spec_path, template_dirs=(), allow=()) -> None:
-    """The same, from a spec file alone (the early process has no workspace yet). Only a warm-up:
-    any problem is left for the build itself to report."""
-    try:
-        from .confine import inside
-        from .briefspec import load_spec
-        from .theme import load_theme
-        spec = load_spec(spec_path)
-        theme_file = str(spec.path_in_workspace(spec.theme[0])) if spec.theme else None
-        if theme_file and not inside(theme_file, (spec.workspace, *template_dirs, *allow)):
-            theme_file = None  # refused by the build: not even read here
-        warm_up_pdf(load_theme(spec.layout, theme_file))
-    except Exception:  # noqa: BLE001 - a warm-up never fails the build
-        from .writers.pdf import writer  # noqa: F401 - at least ReportLab is loaded
+def warm_up() -> None:
+    """Before the document arrives: load ReportLab, the model the document is unpickled into and
+    the system's list of faces. Reading the spec and theme here too (to register the faces
+    ahead) cost more than it saved: the first process sends them with the document as soon as
+    it has resolved it."""
+    from . import fontscan, model  # noqa: F401 - the document is unpickled into model's classes
+    from .writers.pdf import writer  # noqa: F401
+    fontscan.all_faces()
 
 
 def write_pdf(value):

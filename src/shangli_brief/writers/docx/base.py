@@ -5,7 +5,7 @@ table naming every font the styles ask for with Windows' alternates, app.xml nam
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from ...xmltext import quoteattr
 
 import docx
 import yaml

@@ -357,7 +357,7 @@ def mark_figure(run, index: int, figure) -> None:
 
 def custom_properties(document, values: dict[str, str]) -> None:
     """docProps/custom.xml with text properties, replacing any the package has."""
-    from xml.sax.saxutils import escape, quoteattr
+    from ...xmltext import escape, quoteattr
 
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
