@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import PACKAGE, __version__
 from .errors import BriefError, BuildError, ErrorList, InputError, Location, display_path
 from .portability import limit_memory, user_path
 from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
@@ -649,14 +649,13 @@ def _prepare_fonts(fontconvert, resolve_role) -> int:
 
 def cmd_init(args) -> int:
     import shutil
-    from importlib import resources
     target = user_path(args.folder)
     try:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError(
                 _("'{folder}' exists and is not an empty folder; name a new folder").format(folder=args.folder)
             )
-        skeleton = Path(str(resources.files(__package__).joinpath("skeleton")))
+        skeleton = PACKAGE / "skeleton"
         shutil.copytree(skeleton, target, dirs_exist_ok=True)
         (target / "out").mkdir(exist_ok=True)
     except (OSError, shutil.Error) as e:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from . import PACKAGE
 
 FRONT = ("masthead", "title", "cover", "contents")
 BACK = ("closing",)
@@ -31,7 +32,7 @@ class Layout:
 
 def names() -> tuple[str, ...]:
     """The layouts there are: one file each in layouts/."""
-    folder = resources.files(__package__).joinpath("layouts")
+    folder = PACKAGE / "layouts"
     return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
@@ -39,10 +40,10 @@ def names() -> tuple[str, ...]:
 def aliases() -> dict[str, str]:
     """Other names a spec may give a layout (简报 for bulletin), from each layout's `aliases`."""
     import yaml
-    folder = resources.files(__package__).joinpath("layouts")
+    folder = PACKAGE / "layouts"
     out = {}
     for name in names():
-        for alias in yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text("utf-8")).get("aliases") or ():
+        for alias in yaml.safe_load((folder / f"{name}.yaml").read_text("utf-8")).get("aliases") or ():
             out[str(alias)] = name
     return out
 
@@ -50,9 +51,9 @@ def aliases() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def load_layout(name: str) -> Layout:
     import yaml
-    folder = resources.files(__package__).joinpath("layouts")
-    data = yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text("utf-8"))
-    words = yaml.safe_load(folder.joinpath("words", f"{data['language']}.yaml").read_text("utf-8"))
+    folder = PACKAGE / "layouts"
+    data = yaml.safe_load((folder / f"{name}.yaml").read_text("utf-8"))
+    words = yaml.safe_load((folder / "words" / f"{data['language']}.yaml").read_text("utf-8"))
     front, back = tuple(data.get("front") or ()), tuple(data.get("back") or ())
     unknown = [part for part in front if part not in FRONT] + [part for part in back if part not in BACK]
     if unknown:  # a packaging mistake, not a user's: the layouts ship with the tool

@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from . import PACKAGE, __version__
 from .errors import BuildError, Location, display_path
 from .folderlock import LockError, folder_locked
 from .i18n import _, os_message
@@ -27,8 +27,7 @@ def _sha256(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def _dataset_sha256() -> str:
-    from importlib import resources
-    dataset = resources.files("shangli_brief").joinpath("data", "indicators.yaml").read_bytes()
+    dataset = (PACKAGE / "data" / "indicators.yaml").read_bytes()
     return hashlib.sha256(dataset).hexdigest()
 
 

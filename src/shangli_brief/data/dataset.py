@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
+from .. import PACKAGE
 from ..errors import ErrorList, InputError, Location, did_you_mean, display_path
 from ..yamlfile import MarkedYAML, key_path_text, load_yaml, parse_yaml
 from ..i18n import _
@@ -186,7 +186,7 @@ def _parsed_builtin(text: str) -> MarkedYAML:
 def load_dataset(extra_files: list[tuple[str, Location | None]] = ()) -> Dataset:
     """The built-in dataset, with each extra data file merged over it in order.
     `extra_files` pairs a path with where it was named (for 'not found' errors)."""
-    text = resources.files(__package__).joinpath("indicators.yaml").read_text("utf-8")
+    text = (PACKAGE / "data" / "indicators.yaml").read_text("utf-8")
     builtin = _parsed_builtin(text)
     dataset = Dataset({}, [], {}, {})
     errors: list[InputError] = []

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import __version__
+from .. import PACKAGE, __version__
 from ..confine import inside
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..yamlfile import MAX_BYTES
@@ -21,7 +20,7 @@ from .helpers import INDICATOR_HELPERS
 from .sandbox import BudgetedSandbox, BudgetExceeded, consume, section_budget
 from ..i18n import _, library_message
 
-BUILTIN_TEMPLATES = Path(str(resources.files("shangli_brief").joinpath("templates")))
+BUILTIN_TEMPLATES = PACKAGE / "templates"
 SECTION_SUFFIX = ".md.j2"
 # Digits allowed in template prose because they are names, not figures.
 DIGIT_ALLOW = re.compile(r"5G|4050|[A-Z]+\d|\d+[A-Z]+|(?<!\d)(?:19|20)\d\d(?!\d)")  # and years

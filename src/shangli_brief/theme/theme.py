@@ -6,8 +6,8 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .. import PACKAGE
 from ..errors import InputError, Location
 from ..yamlfile import parse_yaml
 from .schema import validate
@@ -149,7 +149,7 @@ def _merge(base: dict, over: dict) -> dict:
 
 @lru_cache(maxsize=None)
 def _builtin(name: str) -> dict:
-    path = resources.files(__package__).parent.joinpath("themes", f"{name}.yaml")
+    path = PACKAGE / "themes" / f"{name}.yaml"
     data = parse_yaml(path.read_text("utf-8"), f"<built-in theme {name}>").data
     base = data.pop("base", None)
     return _merge(_builtin(base), data) if base else data

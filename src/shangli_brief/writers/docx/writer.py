@@ -24,7 +24,7 @@ from ...theme.theme import MM
 from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver, heading_style, list_marks,
                panel_columns, panel_label, table_column_widths, title_text)
 from . import ooxml
-from .base import new_document
+from .styled import styled_document
 from .styles import ALIGN, WORD_STYLES, find_style, install_styles
 from ...i18n import _
 
@@ -65,12 +65,10 @@ _styled: dict[str, object] = {}
 
 
 def _styled_document(theme: Theme):
-    """A new document with the theme's styles: made once per theme and process (half of writing
-    a brief's DOCX), then copied — the package and its XML — for each brief."""
+    """A new document with the theme's styles: made (or read from the cache) once per theme and
+    process, then copied — the package and its XML — for each brief."""
     if theme.key not in _styled:
-        document = new_document()
-        install_styles(document, theme, keep_existing=False)
-        _styled[theme.key] = document
+        _styled[theme.key] = styled_document(theme)
     return copy.deepcopy(_styled[theme.key])
 
 
