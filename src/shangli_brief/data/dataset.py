@@ -175,11 +175,13 @@ _builtin_parse: tuple[str, MarkedYAML] | None = None
 
 
 def _parsed_builtin(text: str) -> MarkedYAML:
-    """The built-in file parsed once per process (read only by _merge); parsing it was a third
-    of resolving a brief."""
+    """The built-in file parsed once per process (read only by _merge), and kept in the cache
+    folder for the next: parsing it was a third of resolving a brief."""
     global _builtin_parse
     if _builtin_parse is None or _builtin_parse[0] != text:
-        _builtin_parse = (text, parse_yaml(text, BUILTIN_NAME))
+        from ..diskcache import fingerprint, remembered
+        made_from = f"dataset|{fingerprint('yamlfile.py')}|".encode() + text.encode("utf-8")
+        _builtin_parse = (text, remembered("parsed", made_from, lambda: parse_yaml(text, BUILTIN_NAME)))
     return _builtin_parse[1]
 
 

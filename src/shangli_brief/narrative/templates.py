@@ -12,7 +12,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import PACKAGE, __version__
+from .. import PACKAGE
 from ..confine import inside
 from ..errors import ErrorList, InputError, Location, did_you_mean
 from ..yamlfile import MAX_BYTES
@@ -89,8 +89,12 @@ def make_environment(workspace: Path | None, extra: tuple[Path, ...] = ()) -> Sa
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     from ..portability import cache_dir
-    # Versioned: code compiled by another release may lack the sandbox's loop budget.
-    folder = cache_dir() / f"templates-{__version__}"
+    # Named after the sandbox's code: code compiled by another version may lack its budgets.
+    from ..diskcache import fingerprint
+    try:
+        folder = cache_dir() / f"templates-{fingerprint('narrative/sandbox.py', 'narrative/templates.py')}"
+    except OSError:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -188,28 +192,36 @@ class SectionCatalogue:
         source = path.read_text("utf-8")
         facts = _template_facts.get((str(path), source))
         if facts is None:
-            try:
-                tree = self.env.parse(source, name, str(path))
-            except jinja2.TemplateSyntaxError as e:
-                e.filename = str(path)
-                # Listed all the same, so `sections` works; `check` and `build` report the error.
-                return SectionInfo(name, name, (), str(path), builtin)
-            title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
-                          if isinstance(a.target, nodes.Name) and a.target.name == "title"
-                          and isinstance(a.node, nodes.Const)), None)
-            extends = next(tree.find_all(nodes.Extends), None)
-            facts = (title, [ident for ident, __ in indicator_calls(tree)],
-                     extends.template.value if extends is not None and isinstance(extends.template, nodes.Const)
-                     else None)
+            from ..diskcache import fingerprint, remembered
+            code = fingerprint("narrative/sandbox.py", "narrative/templates.py")
+            made_from = f"template|{jinja2.__version__}|{code}|".encode() + source.encode("utf-8")
+            facts = remembered("parsed", made_from, lambda: self._facts(source, name, path))
             if len(_template_facts) > 256:
                 _template_facts.clear()
             _template_facts[(str(path), source)] = facts
+        if facts is None:  # listed all the same, so `sections` works; `check` and `build` report the error
+            return SectionInfo(name, name, (), str(path), builtin)
         title, ids, extends = facts
         parent = self._parent(extends)
         if parent is not None:  # an override extending the original inherits what it keeps
             title = title or parent.title
             ids = [*ids, *parent.indicators]
         return SectionInfo(name, title or name, tuple(dict.fromkeys(ids)), str(path), builtin)
+
+    def _facts(self, source: str, name: str, path: Path) -> tuple | None:
+        """What a template declares: (its title, the indicator ids it names, the template it
+        extends); None when it cannot be parsed."""
+        try:
+            tree = self.env.parse(source, name, str(path))
+        except jinja2.TemplateSyntaxError:
+            return None
+        title = next((str(a.node.value) for a in tree.find_all(nodes.Assign)
+                      if isinstance(a.target, nodes.Name) and a.target.name == "title"
+                      and isinstance(a.node, nodes.Const)), None)
+        extends = next(tree.find_all(nodes.Extends), None)
+        return (title, [ident for ident, __ in indicator_calls(tree)],
+                extends.template.value if extends is not None and isinstance(extends.template, nodes.Const)
+                else None)
 
     def _parent(self, extends: str | None) -> SectionInfo | None:
         if extends is None:

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
 import docx
 
-from ... import __version__
+from ...diskcache import fingerprint, keep
 from ...portability import cache_dir
 from .base import new_document
 from .styles import install_styles
 
-_MADE_FROM = ("base.py", "styles.py", "styled.py", "style_names.yaml", "font_facts.yaml")
+_MADE_FROM = tuple(f"writers/docx/{name}" for name in
+                   ("base.py", "styles.py", "styled.py", "style_names.yaml", "font_facts.yaml"))
 
 
 def styled_document(theme):
@@ -37,26 +37,14 @@ def styled_document(theme):
 
 
 def _cached_path(theme) -> Path | None:
-    here = Path(__file__).parent
-    digest = hashlib.sha256(f"{theme.key}|{__version__}|{docx.__version__}".encode())
     try:
-        for name in _MADE_FROM:
-            digest.update((here / name).read_bytes())
-        return cache_dir() / "docx" / f"styled-{digest.hexdigest()[:20]}.docx"
+        made_from = f"{theme.key}|{docx.__version__}|{fingerprint(*_MADE_FROM)}"
     except OSError:
         return None
+    return cache_dir() / "docx" / f"styled-{hashlib.sha256(made_from.encode()).hexdigest()[:20]}.docx"
 
 
 def _keep(document, path: Path) -> None:
     buffer = io.BytesIO()
     document.save(buffer)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(buffer.getvalue())
-        os.replace(temp, path)  # whole or not at all, whoever writes it at the same time
-    except OSError:
-        try:
-            temp.unlink()
-        except OSError:
-            pass
+    keep(path, buffer.getvalue())
