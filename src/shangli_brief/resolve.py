@@ -212,11 +212,12 @@ class _TableMaker:
         record_citation(self.citations, ind, v, text)
         return text
 
-    def _cell(self, ind: Indicator, v: Value | None, column_period: str, at: tuple, figures: dict) -> str:
+    def _cell(self, ind: Indicator, v: Value | None, column_period: str, at: tuple, figures: dict,
+              unit: str | None = None) -> str:
         if v is None:
             return "—"
         self._cite(ind, v)
-        text = numbers.cell(v.value, ind.unit, v.qualifier)
+        text = numbers.cell(v.value, ind.unit, v.qualifier, unit)
         text = text if v.period == column_period else f"{text}（{numbers.period_label(v.period)}）"
         figures[at] = self._figure(ind, v.period, text, v.source)
         return text
@@ -239,12 +240,13 @@ class _TableMaker:
         rows, used, figures = [], [], {}
         for r, ind in enumerate(indicators):
             now = self._pick(ind)
-            row = [ind.name, ind.unit, self._cell(ind, now, self.period, (r, 2), figures)]
+            before = ind.at(self.compare) if self.compare else None
+            unit = numbers.row_unit([v.value for v in (now, before) if v is not None], ind.unit)
+            row = [ind.name, unit, self._cell(ind, now, self.period, (r, 2), figures, unit)]
             used += [now] if now else []
             if self.compare:
-                before = ind.at(self.compare)
                 used += [before] if before else []
-                row.append(self._cell(ind, before, self.compare, (r, 3), figures))
+                row.append(self._cell(ind, before, self.compare, (r, 3), figures, unit))
                 change = None
                 if now is not None and before is not None:
                     change = numbers.change(before.value, now.value, ind.unit,
@@ -327,13 +329,14 @@ class _TableMaker:
         rows, figures = [], {}
         for r, c in enumerate(self.citations):
             text = c.text + (word("derived") if c.derived else "")
+            title, section = self.dataset.source_label(c.source), c.section.split("——")[0]
             rows.append([c.name, numbers.period_label(c.period), text,
-                         self.dataset.source_label(c.source), c.section.split("——")[0] or "—"])
+                         word("appendix_source", title=title, section=section) if section else title])
             figures[(r, 2)] = record_figure(self.written, self.dataset, c.indicator, c.period, text, c.source)
         cited = [v for ind in self.dataset.indicators.values() for v in ind.values
                  if any(c.indicator == ind.id and c.period == v.period for c in self.citations)]
         labels = self.layout.words["appendix_columns"]
-        aligns = ("left", "center", "right", "left", "left")
+        aligns = ("left", "center", "right", "left")
         table = Table(word("appendix_table"), [Column(label, align) for label, align in zip(labels, aligns)],
                       rows, self._sources(cited), appendix=True, figures=figures)
         intro = Paragraph([Run(word("appendix_intro"))])

@@ -57,11 +57,23 @@ def bare(number, qualifier: str = "exact", suffix: str = "") -> str:
     return {"exact": n, "approx": f"约{n}", "over": f"超{n}", "plus": f"{n}余"}[qualifier]
 
 
-def cell(number, unit: str, qualifier: str = "exact") -> str:
-    """A table cell: the number and qualifier, the unit being in its own column."""
+def cell(number, unit: str, qualifier: str = "exact", shown_unit: str | None = None) -> str:
+    """A table cell: the number and qualifier, the unit being in its own column. With
+    `shown_unit` (the row's unit, 万元 for values in 元: see row_unit) the number is written in
+    that unit, without 万/亿 of its own."""
+    if shown_unit is not None:
+        gained = shown_unit[: len(shown_unit) - len(unit)]
+        return bare(Decimal(number) / {"": 1, "万": WAN, "亿": YI}[gained], qualifier)
     number, scaled_unit = scale(Decimal(number), unit)
     gained = scaled_unit[: len(scaled_unit) - len(unit)]  # 万 or 亿 gained by scaling
     return bare(number, qualifier, gained)
+
+
+def row_unit(numbers, unit: str) -> str:
+    """The unit a table row states in its unit column, so that its cells need no 万 or 亿 of
+    their own: that of its largest value (5.136 and 4.892 under 万元, not 5.136万 under 元)."""
+    largest = max((abs(Decimal(n)) for n in numbers), default=Decimal(0))
+    return scale(largest, unit)[1]
 
 
 def growth(rate, qualifier: str = "exact") -> str:

@@ -68,9 +68,25 @@ def writer_for(fmt: str):
 def table_column_widths(block, theme) -> list[float]:
     """Column widths in pt, the same in both writers, from the measured text of the cells (in
     characters of the table text, half for digits and Latin letters): every column at least as
-    wide as its longest unbreakable piece (a number with its unit, a period such as
-    （2021—2025年）, a short book title 《…》), the rest of the width given where the text is
-    longest, so a column wraps only when the table cannot be wider."""
+    wide as its longest unbreakable piece (a short cell whole, a number with its unit, a period
+    such as （2021—2025年）, a short book title 《…》), the rest of the width given where the
+    text is longest, so a column wraps only when the table cannot be wider. Should short cells
+    kept whole leave the name column narrower than NAME_COLUMN characters, only the shortest
+    (SHORT_UNIT) are: names wrapped over four lines read worse than a wrapped figure."""
+    widths = _column_widths(block, theme, SHORT_CELL)
+    if widths[0] < NAME_COLUMN * theme.style("table").size:
+        widths = _column_widths(block, theme, SHORT_UNIT)
+    return widths
+
+
+# A data cell this short (in characters: a figure with its unit, a period, 提高约0.1个百分点) is
+# never wrapped: its column is as wide as it, and the name column wraps instead, as prose.
+SHORT_CELL = 10
+SHORT_UNIT = 4    # when that leaves too little for the names: a unit, a short label
+NAME_COLUMN = 7   # characters
+
+
+def _column_widths(block, theme, short: int) -> list[float]:
     from ..typography import text_units
     char = theme.style("table").size
     # cell padding, and half a character for digits and letters wider than half an em
@@ -79,8 +95,8 @@ def table_column_widths(block, theme) -> list[float]:
     count = len(block.columns)
     longest = [max(text_units(row[k]) for row in cells if k < len(row)) + padding for k in range(count)]
     # the name column's text wraps like prose: only its kept runs are unbreakable
-    needed = [max(_unbreakable_units(row[k], short=k > 0) for row in cells if k < len(row)) + padding
-              for k in range(count)]
+    needed = [max(_unbreakable_units(row[k], short=short if k > 0 else 0) for row in cells if k < len(row))
+              + padding for k in range(count)]
     available = theme.text_width / char
     if sum(longest) <= available:
         widths = longest[:]
@@ -97,7 +113,7 @@ def table_column_widths(block, theme) -> list[float]:
         choices = []
         for k in range(1, count):
             top = longest[k] - padding
-            titled = max(_unbreakable_units(row[k], titles=True) for row in cells) + padding
+            titled = max(_unbreakable_units(row[k], short=short, titles=True) for row in cells) + padding
             options = {needed[k], titled} | {max(needed[k], math.ceil(2 * top / n) / 2 + padding)
                                              for n in (1, 2, 3)}
             choices.append(sorted(options))
@@ -111,9 +127,6 @@ def table_column_widths(block, theme) -> list[float]:
                 best = (cost, [rest, *combo])
         widths = best[1] if best else [available * n / sum(needed) for n in needed]
     return [w * char for w in widths]
-
-
-SHORT_CELL = 4  # characters
 
 
 def _table_lines(cells, widths, padding) -> float:
@@ -132,12 +145,13 @@ def _table_lines(cells, widths, padding) -> float:
     return total
 
 
-def _unbreakable_units(text: str, short: bool = True, titles: bool = False) -> float:
-    """Width of the longest piece of `text` that no line may break: kept runs (numbers with
-    their units, punctuation with its neighbour); with `titles`, book titles of up to 12
-    characters too (kept whole when the other columns can spare the width)."""
+def _unbreakable_units(text: str, short: int = SHORT_CELL, titles: bool = False) -> float:
+    """Width of the longest piece of `text` that no line may break: the whole text when it has
+    `short` characters or fewer; else kept runs (numbers with their units, punctuation with its
+    neighbour); with `titles`, book titles of up to 12 characters too (kept whole when the other
+    columns can spare the width)."""
     from ..typography import BOOK_TITLE, no_break_before, text_units
-    if short and text_units(text) <= SHORT_CELL:  # a unit, a short label: never wrapped
+    if len(text) <= short:
         return text_units(text)
     keep = no_break_before(text)
     for match in BOOK_TITLE.finditer(text) if titles else ():

@@ -299,12 +299,17 @@ class PdfWriter(BlockVisitor):
         return self._new_part() if block.new_part else [PageBreak()]
 
     def _together(self, caption: str | None, body, source_line: str) -> list:
-        """Caption, table (or chart or panel) and its 资料来源 line on one page when they fit a
-        page; a longer table splits, its header repeated, the source line after its last row.
-        Either way the caption needs itself, the header and a couple of rows on its page."""
+        """Caption, table (or panel) and its 资料来源 line on one page when they fit there, or
+        moved together to the next page when they fit that. A group taller than two thirds of a
+        page would leave a page mostly empty and split all the same: it starts where it falls
+        and splits, its header repeated, the source line after its last row. Either way the
+        caption needs itself, the header and a couple of rows on its page."""
         parts = ([self.para(caption, "caption")] if caption else [Spacer(1, 6)]) + [body]
         parts.append(self.para(source_line, "source_note"))
-        return [CondPageBreak(self.theme.line_pitch * 4), KeepTogether(parts)]
+        start = CondPageBreak(self.theme.line_pitch * 4)
+        frame = self.theme.text_height
+        height = sum(part.wrap(self.theme.text_width, frame)[1] for part in parts)
+        return [start, *parts] if height > frame * 2 / 3 else [start, KeepTogether(parts)]
 
     def visit_Table(self, block: model.Table) -> list:
         t = self.theme
