@@ -22,7 +22,7 @@ from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
 from .layout import load_layout
 from .theme import Theme, load_theme
-from .writers import WriteOptions, writer_for
+from .writers import WriteOptions, Written, has_contents, writer_for
 from .i18n import _, os_message
 
 
@@ -166,9 +166,9 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
         early.cancel()
         early = None
 
-    def render(fmt, doc):
+    def render(fmt, doc, contents_pages=None):
         buffer = io.BytesIO()
-        written = writer_for(fmt)(doc, theme, buffer, options)
+        written = writer_for(fmt)(doc, theme, buffer, replace(options, contents_pages=contents_pages))
         return fmt, written, buffer.getvalue()
 
     # Every format is made in memory first: a failure or a kill leaves the folder untouched.
@@ -183,17 +183,29 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
             try:
                 doc = workspace.document(spec)
                 child.send((doc, theme, options))
-                others = [render(fmt, doc) for fmt in wanted if fmt != "pdf"]
+                # A DOCX with a contents is made now and numbered with the PDF's pages after.
+                numbered = "docx" in wanted and has_contents(doc)
+                if numbered:
+                    from .writers.docx.writer import prepare as prepare_docx
+                finish_docx = prepare_docx(doc, theme, options) if numbered else None
+                others = [render(fmt, doc) for fmt in wanted if fmt != "pdf" and not (numbered and fmt == "docx")]
                 # While the PDF is still being made, the other formats are written under their
                 # temporary names (and synced): publishing then only renames them.
                 ahead = _stage_ahead(out_dir, spec.name, others)
             except BaseException:
                 child.cancel()
                 raise
-            rendered = others + [("pdf", *child.result())]
+            pdf = ("pdf", *child.result())
+            if finish_docx is not None:
+                others.append(("docx", Written(pages=None), finish_docx(pdf[1].contents_pages)))
+            rendered = sorted(others + [pdf], key=lambda made: wanted.index(made[0]))
         else:
             doc = workspace.document(spec)
-            rendered = [render(fmt, doc) for fmt in wanted]
+            # the PDF first: a DOCX's contents takes its page numbers
+            first = [render(fmt, doc) for fmt in wanted if fmt == "pdf"]
+            pages = first[0][1].contents_pages if first else None
+            rendered = sorted(first + [render(fmt, doc, pages) for fmt in wanted if fmt != "pdf"],
+                              key=lambda made: wanted.index(made[0]))
         _check_output_folder(out_dir)
         outputs = [OutputFile(out_dir / f"{spec.name}.{fmt}", fmt, written.pages, len(data),
                               hashlib.sha256(data).hexdigest(), written.warnings)

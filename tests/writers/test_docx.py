@@ -115,6 +115,32 @@ def test_libreoffice_opens_every_docx(built, tmp_path):
         # LibreOffice lays the DOCX out in exactly as many pages as our own PDF.
         assert _pages(pdf) == _pages(built / f"{name}.pdf"), name
         assert _split_numbers(pdf) == [], name
+        # the 版记 at the foot of the last page, its rules across the type area, as in our PDF;
+        # the contents with the PDF's page numbers
+        ours, theirs = _closing_rules(built / f"{name}.pdf"), _closing_rules(pdf)
+        assert (ours is None) == (theirs is None), name
+        assert ours is None or max(abs(a - b) for a, b in zip(ours, theirs)) <= 2, (name, ours, theirs)
+        assert _contents_numbers(pdf) == _contents_numbers(built / f"{name}.pdf"), name
+
+
+def _closing_rules(pdf) -> tuple | None:
+    """Where the last page's lowest full-width rule lies (its bottom, left and right ends, in pt),
+    when that page has a 版记 (（共印N份）)."""
+    import pdfplumber
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[-1]
+        if "共印" not in (page.extract_text() or ""):
+            return None
+        rules = [r for r in page.lines + page.rects if r["x1"] - r["x0"] > page.width / 2]
+        lowest = max(rules, key=lambda r: r["bottom"])
+        return tuple(lowest[k] for k in ("bottom", "x0", "x1"))
+
+
+def _contents_numbers(pdf) -> list[str]:
+    """The page numbers the contents page lists (the numbers ending its lines of leader dots)."""
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "3", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    return re.findall(r"(?:[.．…]\s*){4,}(\d+)\s*$", text, re.M)
 
 
 def _split_numbers(pdf) -> list[str]:
@@ -139,6 +165,7 @@ def test_closing_block_floats_to_the_foot_of_the_page(built):
         "发：各乡镇人民政府，县直有关单位。", "（共印60份）"]
     position = closing._tbl.tblPr.find(qn("w:tblpPr"))
     assert position.get(qn("w:vertAnchor")) == "margin" and int(position.get(qn("w:tblpY"))) > 10000
+    assert position.get(qn("w:horzAnchor")) == "page" and position.get(qn("w:tblpX")) == "1587"  # 28 mm
     borders = closing._tbl.tblPr.find(qn("w:tblBorders"))
     assert borders.find(qn("w:top")).get(qn("w:sz")) == "8"        # 1 pt ≈ 0.35 mm
     assert borders.find(qn("w:insideH")).get(qn("w:sz")) == "6"    # 0.7 pt ≈ 0.25 mm

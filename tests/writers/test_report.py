@@ -101,12 +101,24 @@ def test_docx_report_has_contents_field_and_running_header(built):
     document = docx.Document(built / "investment.docx")
     body = document.element.body.xml
     assert 'TOC \\o "1-1"' in body
-    assert document.settings.element.find(qn("w:updateFields")) is not None
+    # its result written with the PDF's page numbers: nothing for Word to ask on opening
+    assert document.settings.element.find(qn("w:updateFields")) is None
     section = document.sections[0]
     assert section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "投资上栗：赣湘合作产业园推介"
     toc_entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
-    assert toc_entries[0] == "一、园区与电子信息首位产业" and toc_entries[-1].startswith("附件")
+    assert toc_entries[0] == "一、园区与电子信息首位产业\t3" and toc_entries[-1].startswith("附件")
+    with pdfplumber.open(built / "investment.pdf") as pdf:
+        for entry in toc_entries:
+            title, page = entry.split("\t")
+            assert title.replace("\u3000", "") in re.sub(r"\s", "", pdf.pages[int(page) - 1].extract_text())
+
+
+def test_a_docx_alone_numbers_its_contents_as_the_pdf_would(tmp_path):
+    result = run_cli("build", "briefs/investment.yaml", "--format", "docx", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    alone = [p.text for p in docx.Document(tmp_path / "investment.docx").paragraphs if p.style.name == "toc 1"]
+    assert alone[0] == "一、园区与电子信息首位产业\t3" and all("\t" in entry for entry in alone)
 
 
 def test_sources_appendix_lists_every_citation(built, investment_model):

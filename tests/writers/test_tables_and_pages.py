@@ -11,7 +11,8 @@ from conftest import ROOT, run_cli
 
 UNSEEN_DATA = "indicators:\n" + "".join(
     f"  - {{id: test.long{i}, name: {name}, unit: '{unit}', category: test, values: "
-    f"[{{period: 2023, value: {before}, source: 县统计局快报}}, {{period: 2024, value: {now}, source: 县统计局快报}}]}}\n"
+    f"[{{period: 2023, value: {before}, source: 县统计局快报}}, "
+    f"{{period: 2024, value: {now}, source: 县统计局快报}}]}}\n"
     for i, (name, unit, before, now) in enumerate([
         ("全县规模以上工业企业研究与试验发展经费内部支出总额", "元", 8123400000, 9051200000),
         ("城乡居民人均可支配收入（农村常住居民，全口径）", "元", 21380, 23105),
@@ -37,8 +38,7 @@ def unseen(tmp_path_factory):
         "formats: [pdf]\ndata: [data/long.yaml]\nsections:\n"
         "  - text: |\n      本报告汇总研发投入和重点项目推进情况。\n"
         f"  - table: {{title: 研发投入与人口主要指标, indicators: [{ids}]}}\n"
-        "  - text: |\n" + "".join("      各乡镇和县直有关单位要加强统筹调度，压实工作责任，确保各项目标任务按期完成。\n\n"
-                                   for _ in range(12)) +
+        "  - text: |\n" + "      各乡镇和县直有关单位要加强统筹调度，压实工作责任，确保目标任务按期完成。\n\n" * 12 +
         f"  - table: {{title: 重点项目完成投资情况, indicators: [{rows}]}}\n", "utf-8")
     result = run_cli("build", "--out", ws / "out", cwd=ws)
     assert result.returncode == 0, result.stderr

@@ -8,12 +8,19 @@ from dataclasses import dataclass
 class Written:
     pages: int | None   # None where the format has no fixed pages (DOCX)
     warnings: tuple[str, ...] = ()   # things the reader should know, e.g. characters without a face
+    contents_pages: tuple[int, ...] = ()  # the PDF: the page of each contents entry
 
 
 @dataclass(frozen=True)
 class WriteOptions:
     duplex: bool = False  # --print: new parts start on a right-hand (odd) page
+    # The DOCX's contents: the page of each entry, as the PDF lays them out (None: lay the PDF
+    # out to learn them; (): leave them to Word and WPS, which update the field on opening)
+    contents_pages: tuple[int, ...] | None = None
 
+
+# Space above and below each line of the 版记 in pt, inside its rules, in both writers.
+CLOSING_PADDING = 3
 
 # Cell padding of data tables in pt (top, bottom, left, right), the same in both writers so
 # that a table takes the same height in Word, LibreOffice and the PDF.
@@ -58,6 +65,11 @@ def deliver(data: bytes, target) -> None:
     else:
         with open(target, "wb") as out:
             out.write(data)
+
+
+def has_contents(doc) -> bool:
+    from ..model import Contents
+    return any(isinstance(block, Contents) for block in doc.front)
 
 
 def writer_for(fmt: str):

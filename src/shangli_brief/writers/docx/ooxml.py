@@ -182,13 +182,16 @@ def cell_margins(tbl, top: float, bottom: float, left: float, right: float) -> N
     tbl.tblPr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
-def float_to_page_bottom(tbl, top_pt: float) -> None:
+def float_to_page_bottom(tbl, top_pt: float, left_pt: float) -> None:
     """Anchor a table at `top_pt` below the top of the type area (for the 版记, so that its last
-    rule falls on the type area's bottom edge). A numeric offset, not tblpYSpec="bottom", which
-    LibreOffice ignores."""
+    rule falls on the type area's bottom edge), its left edge `left_pt` from the page's (the left
+    margin; its cells without side margins, so that its rules span the type area exactly).
+    Numeric offsets, not tblpYSpec="bottom", which LibreOffice ignores; placed from the page's
+    edge, not the margin's: LibreOffice 7 lays a floating table as wide as the type area out
+    inline, where it falls, unless it is placed relative to the page."""
     pos = OxmlElement("w:tblpPr")
     for attr, value in (("leftFromText", "0"), ("rightFromText", "0"), ("vertAnchor", "margin"),
-                        ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                        ("horzAnchor", "page"), ("tblpX", str(round(left_pt * 20))),
                         ("tblpY", str(round(top_pt * 20)))):
         pos.set(qn(f"w:{attr}"), value)
     overlap = OxmlElement("w:tblOverlap")
@@ -292,14 +295,19 @@ def _field_char(kind: str):
     return run
 
 
-def contents_field(document, entries: list[str], style_id: str) -> None:
-    """A TOC field over the level-1 headings. Its cached result lists the headings already, so
-    the page reads well before anyone updates the field; Word and WPS fill in page numbers."""
-    paragraphs = []
+def contents_field(document, entries: list[str], style_id: str, width_pt: float) -> list:
+    """A TOC field over the level-1 headings. Its cached result lists the headings already, each
+    with a dot-leader tab to the right margin, so the page reads well before anyone updates the
+    field: the runs returned take each entry's page number (see the writer)."""
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Pt
+    paragraphs, numbers = [], []
     for text in entries or [""]:
         p = document.add_paragraph()
         p._p.get_or_add_pPr().style = style_id
+        p.paragraph_format.tab_stops.add_tab_stop(Pt(width_pt), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         text_run(p, text)
+        numbers.append(p.add_run())
         paragraphs.append(p)
     first, last = paragraphs[0]._p, paragraphs[-1]._p
     instr = OxmlElement("w:r")
@@ -311,6 +319,7 @@ def contents_field(document, entries: list[str], style_id: str) -> None:
     for offset, run in enumerate((_field_char("begin"), instr, _field_char("separate"))):
         first.insert(at + offset, run)
     last.append(_field_char("end"))
+    return numbers
 
 
 def update_fields_on_open(settings) -> None:

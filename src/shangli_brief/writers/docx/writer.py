@@ -21,8 +21,8 @@ from ... import model
 from ...errors import InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
-from .. import (TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver, heading_style, list_marks,
-               panel_columns, panel_label, table_column_widths, title_text)
+from .. import (CLOSING_PADDING, TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver,
+               has_contents, heading_style, list_marks, panel_columns, panel_label, table_column_widths, title_text)
 from . import ooxml
 from .styled import styled_document
 from .styles import ALIGN, WORD_STYLES, find_style, install_styles
@@ -30,11 +30,29 @@ from ...i18n import _
 
 
 def write(doc: model.Document, theme: Theme, target, options: WriteOptions = WriteOptions()) -> Written:
-    """Write the DOCX to a path or a binary stream."""
-    buffer = io.BytesIO()
-    DocxWriter(doc, theme, options).write(buffer)
-    deliver(reproducible_zip(buffer.getvalue(), doc.date), target)
+    """Write the DOCX to a path or a binary stream. A contents takes its page numbers from
+    options.contents_pages or, not given, from the PDF laid out in memory."""
+    pages = options.contents_pages
+    if pages is None and has_contents(doc):
+        from ..pdf.writer import write as write_pdf
+        pages = write_pdf(doc, theme, io.BytesIO(), options).contents_pages
+    deliver(prepare(doc, theme, options)(pages or ()), target)
     return Written(pages=None)
+
+
+def prepare(doc: model.Document, theme: Theme, options: WriteOptions = WriteOptions()):
+    """The document made, all but the page numbers of its contents: a function of them (the
+    PDF's, as it lays them out) giving the DOCX's bytes. A build makes the DOCX while the PDF is
+    laid out in its own process, and only numbers the contents once it is done."""
+    writer = DocxWriter(doc, theme, options)
+    writer.compose()
+
+    def finish(contents_pages: tuple[int, ...]) -> bytes:
+        writer.number_contents(contents_pages)
+        buffer = io.BytesIO()
+        writer.document.save(buffer)
+        return reproducible_zip(buffer.getvalue(), doc.date)
+    return finish
 
 
 def reproducible_zip(data: bytes, date) -> bytes:
@@ -87,6 +105,7 @@ class DocxWriter(BlockVisitor):
         self.document = self._open_reference() if self.reference else _styled_document(theme)
         self.numberer = HeadingNumberer(theme)
         self._style_cache: dict = {}
+        self._contents_numbers: list = []  # the runs that take the contents' page numbers
         body = self.document.element.body
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
@@ -118,7 +137,7 @@ class DocxWriter(BlockVisitor):
         # Set by id: python-docx's `paragraph.style = ...` scans every style for each paragraph.
         paragraph._p.get_or_add_pPr().style = self.style(theme_style).style_id
 
-    def write(self, path: str) -> None:
+    def compose(self) -> None:
         if self.reference:  # without one, _styled_document() has installed them
             install_styles(self.document, self.theme, keep_existing=True)
         if not self.reference:
@@ -126,7 +145,18 @@ class DocxWriter(BlockVisitor):
         self._properties()
         for block in self.doc.front + self.doc.blocks + self.doc.back:
             self.visit(block)
-        self.document.save(path)
+
+    def number_contents(self, pages: tuple[int, ...]) -> None:
+        """Each contents entry's page, as the PDF has it (the DOCX is set like it, page for
+        page); without them, Word and WPS are asked to update the field on opening."""
+        if not self._contents_numbers:
+            return
+        if len(pages) == len(self._contents_numbers):
+            for run, page in zip(self._contents_numbers, pages):
+                run.add_tab()
+                run.add_text(str(page))
+        else:
+            ooxml.update_fields_on_open(self.document.settings.element)
 
     # -- page, footers, properties -------------------------------------------------------
     def _page_setup(self) -> None:
@@ -269,24 +299,25 @@ class DocxWriter(BlockVisitor):
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def visit_Contents(self, block: model.Contents) -> None:
-        """A contents page: a TOC field over the heading styles, filled in advance with the
-        level-1 headings; Word and WPS add the page numbers on updating."""
+        """A contents page: a TOC field over the heading styles, its result written in advance:
+        the level-1 headings and (number_contents) their pages."""
         self.para(block.title, "contents_title")
-        ooxml.contents_field(self.document, contents_titles(self.doc, self.theme),
-                             self.style("contents_entry").style_id)
+        self._contents_numbers = ooxml.contents_field(self.document, contents_titles(self.doc, self.theme),
+                                                      self.style("contents_entry").style_id, self.theme.text_width)
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        ooxml.update_fields_on_open(self.document.settings.element)
 
     def visit_ClosingBlock(self, block: model.ClosingBlock) -> None:
         t = self.theme
         lines = block.lines
         table = self.document.add_table(rows=len(lines), cols=1)
         self._fix_widths(table, [t.text_width])
-        row_height = t.style("closing").leading
-        for row in table.rows:  # exact row heights, so the block's height is known
+        ooxml.cell_margins(table._tbl, 0, 0, 0, 0)  # the rules span the type area, as in the PDF
+        # exact row heights, as the PDF's lines and their space: the block's height is known
+        row_height = t.style("closing").leading + 2 * CLOSING_PADDING
+        for row in table.rows:
             row.height = Pt(row_height)
             row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        ooxml.float_to_page_bottom(table._tbl, t.text_height - row_height * len(lines))
+        ooxml.float_to_page_bottom(table._tbl, t.text_height - row_height * len(lines), t.margin_left)
         rules = t.closing_rules
         rule = t.color("rule")
         ooxml.table_borders(table._tbl, {"top": (rules.get("outer_pt", 1), rule),

@@ -14,8 +14,8 @@ from ... import model
 from ...errors import Location
 from ...fonts import resolve_theme_fonts, text_chars
 from ...theme import HeadingNumberer, Theme
-from .. import (BlockVisitor, TABLE_PADDING, WriteOptions, Written, contents_titles, heading_style, list_marks,
-               panel_columns, panel_label, table_column_widths, title_text)
+from .. import (CLOSING_PADDING, TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, heading_style,
+               list_marks, panel_columns, panel_label, table_column_widths, title_text)
 from ...typography import FULL_WIDTH_SPACE
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .rl import IDEOGRAPHIC_SPACE, ChineseParagraph
@@ -152,7 +152,8 @@ class PdfWriter(BlockVisitor):
         story = self.story()
         with _document_date(self.doc.date):
             template.build(story)
-        return Written(pages=template.page, warnings=self.glyph_warnings())
+        pages = tuple(number for __, number in self.contents.entries) if self.contents is not None else ()
+        return Written(pages=template.page, warnings=self.glyph_warnings(), contents_pages=pages)
 
     def story(self) -> list:
         """The flowables of the document; characters no face has are noted as they are set."""
@@ -236,8 +237,8 @@ class PdfWriter(BlockVisitor):
         t = self.theme
         rules = t.closing_rules
         size = t.style("closing").size
-        style = self.styles.paragraph["closing"].clone("closing_line", leftIndent=size,
-                                                       rightIndent=size, spaceBefore=3, spaceAfter=3)
+        style = self.styles.paragraph["closing"].clone("closing_line", leftIndent=size, rightIndent=size,
+                                                       spaceBefore=CLOSING_PADDING, spaceAfter=CLOSING_PADDING)
         right = style.clone("closing_right", alignment=2)
         lines = []
         for line in block.lines:
@@ -252,8 +253,8 @@ class PdfWriter(BlockVisitor):
                                                  ("RIGHTPADDING", (0, 0), (0, 0), 0),
                                                  ("LEFTPADDING", (1, 0), (1, 0), 0),
                                                  ("RIGHTPADDING", (1, 0), (1, 0), size),
-                                                 ("TOPPADDING", (0, 0), (-1, -1), 3),
-                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+                                                 ("TOPPADDING", (0, 0), (-1, -1), CLOSING_PADDING),
+                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), CLOSING_PADDING)]))
                 lines.append(pair)
             else:
                 lines.append(self.para(line.left or line.right, style if line.left else right))
