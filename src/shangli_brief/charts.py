@@ -187,6 +187,21 @@ def svg(chart: Chart, theme: Theme) -> str:
     return head + markup[markup.index(">", markup.index("<svg")) + 1:]
 
 
+def svg_document(chart: Chart, theme: Theme) -> bytes:
+    """The chart as a standalone SVG file for the DOCX, beside its PNG: Word 2016 and later draw
+    it at any zoom and print size, WPS and older Word the PNG. Its text drawn as outlines, as in
+    the PDF, so that it needs no font on the reader's machine; the same inputs give the same
+    bytes (no date, fixed ids)."""
+    import re
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "shangli-brief"}):
+        _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    markup = buffer.getvalue()
+    markup = markup[markup.index("<svg"):]  # no doctype: no XML part of a brief has a DTD
+    markup = re.sub(r"<metadata>.*?</metadata>\s*", "", markup, flags=re.S)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + markup).encode("utf-8")
+
+
 def drawing(chart: Chart, theme: Theme):
     """The chart as a ReportLab Drawing: vector shapes, the labels as outlines of the document's
     own fonts (so the PDF needs no further font)."""

@@ -159,3 +159,27 @@ def test_line_chart_with_bounds(workspace):
     assert [(p.label, p.bound) for p in chart.series[0].points] == [
         ("约150", False), ("180", False), ("超200", True)]
     assert chart.sources == ["县统计局", "《花炮故里向新攀高》"]
+
+
+def test_docx_charts_carry_an_svg_beside_their_png(built):
+    """Word 2016 and later draw the SVG (sharp at any size), WPS and older Word the PNG; the SVG
+    has its text as outlines (no font needed) and no DTD; the alt text stays on the picture."""
+    import zipfile
+
+    from lxml import etree
+    document = docx.Document(built / "investment.docx")
+    blips = list(document.element.body.iter(qn("a:blip")))
+    assert blips
+    svg_ns = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+    with zipfile.ZipFile(built / "investment.docx") as package:
+        for blip in blips:
+            png = document.part.related_parts[blip.get(qn("r:embed"))]
+            assert png.content_type == "image/png"
+            svg_blip = blip.find(f"{qn('a:extLst')}/{qn('a:ext')}/{{{svg_ns}}}svgBlip")
+            svg = document.part.related_parts[svg_blip.get(qn("r:embed"))]
+            assert svg.content_type == "image/svg+xml"
+            data = package.read(str(svg.partname).lstrip("/"))
+            assert b"<!DOCTYPE" not in data and b"<text" not in data
+            assert etree.fromstring(data).tag == "{http://www.w3.org/2000/svg}svg"
+    titles = [d.get("title") for d in document.element.body.iter(qn("wp:docPr"))]
+    assert all(titles) and len(titles) == len(blips)

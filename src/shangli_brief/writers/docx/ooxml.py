@@ -282,6 +282,27 @@ def alt_text(paragraph, title: str, description: str) -> None:
         doc_pr.set("descr", description)
 
 
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office 2016's svgBlip extension
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def svg_beside_pictures(paragraph, part, svg: bytes) -> None:
+    """The SVG of a paragraph's picture, as Word 2016 keeps one: an image part related to the
+    document, named in an extension of the picture's blip; the blip's PNG stays what WPS, older
+    Word and LibreOffice show."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import Part
+    from lxml import etree
+    package = part.package
+    svg_part = Part(package.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg, package)
+    rid = part.relate_to(svg_part, RT.IMAGE)
+    for blip in paragraph._p.iter(qn("a:blip")):
+        extensions = etree.SubElement(blip, qn("a:extLst"))
+        extension = etree.SubElement(extensions, qn("a:ext"), uri=SVG_EXTENSION)
+        svg_blip = etree.SubElement(extension, f"{{{SVG_NAMESPACE}}}svgBlip", nsmap={"asvg": SVG_NAMESPACE})
+        svg_blip.set(qn("r:embed"), rid)
+
+
 def shade_paragraph(paragraph, color: str) -> None:
     # in w:pPr, w:shd follows w:pBdr: its successors are pBdr's less itself
     paragraph._p.get_or_add_pPr().insert_element_before(_shading(color), *_AFTER["w:pBdr"][1:])

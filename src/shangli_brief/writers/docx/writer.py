@@ -438,6 +438,7 @@ class DocxWriter(BlockVisitor):
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact spacing would clip it
         p.add_run().add_picture(BytesIO(charts.png(block, self.theme)), width=Pt(self.theme.text_width))
+        ooxml.svg_beside_pictures(p, self.document.part, charts.svg_document(block, self.theme))
         ooxml.alt_text(p, block.title, block.alt_text)
         self._caption(block)  # kept with its 资料来源 line
         self._source_line(block)
