@@ -71,8 +71,12 @@ def figure(chart: Chart, theme: Theme) -> Figure:
 
 
 def _wrap(label: str, width: int = 8) -> str:
-    """A category label in balanced lines of at most `width` characters."""
-    return "\n".join(balanced_lines(label, width))
+    """A category label in balanced lines of at most `width` characters, broken between words
+    (科技 stays whole)."""
+    if len(label) <= width:
+        return label
+    from .words import word_starts
+    return "\n".join(balanced_lines(label, width, word_starts(label)))
 
 
 def _bound_box(ax, x, y, w, h, color):

@@ -196,9 +196,13 @@ def panel_label(label: str, block, theme) -> str:
     """A key figure's label in balanced lines where it needs two (比重 not alone on the second
     line), the same in both writers."""
     from ..typography import balanced_lines
+    from ..typography import text_units
     size = theme.style("figure_label").size
     room = (theme.text_width / panel_columns(block) - 12) / size  # the cell less its padding
-    return "\n".join(balanced_lines(label, room))
+    if text_units(label) <= room:
+        return label
+    from ..words import word_starts
+    return "\n".join(balanced_lines(label, room, word_starts(label)))
 
 
 def mark_ems(mark: str) -> float:
