@@ -13,6 +13,7 @@ drops it after the last glyph of each text string) and counts:
 - runts:   a paragraph's last line of fewer than two characters (punctuation not counted)
 - kinsoku: a line starting with closing or ending with opening punctuation
 - ragged:  a line other than a paragraph's last that does not end at the right edge
+- spread:  the digits of a number or the letters of a Latin word set apart (2 0 2 2)
 
 Prints one line per PDF and exits 1 when any fault is found. Tests call audit() directly."""
 from __future__ import annotations
@@ -32,7 +33,7 @@ MM = 72 / 25.4
 LEFT, RIGHT = 28 * MM, (210 - 26) * MM
 TOP, BOTTOM = 37 * MM, (297 - 35) * MM
 BODY_SIZE = 16.0
-KINDS = ("pairs", "loose", "orphans", "widows", "runts", "kinsoku", "ragged")
+KINDS = ("pairs", "loose", "orphans", "widows", "runts", "kinsoku", "ragged", "spread")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Line:
     page: int
     y: float
     chars: list  # (char, x origin, advance)
+    after_space: frozenset = frozenset()  # indices into chars of those that follow a word space
 
     @property
     def text(self) -> str:
@@ -116,7 +118,13 @@ def body_lines(path) -> list[list[Line]]:
             own = sum(1 for c in chars if c[3] == body_font)
             if own * 2 < len(chars) or not "".join(c[0] for c in chars).strip():
                 continue  # a heading (黑体, 楷体) or a panel figure: not body text
-            lines.append(Line(number, y, [(c, x, a) for c, x, a, _ in chars if c.strip()]))
+            kept, after_space = [], set()
+            for c, x, a, _ in chars:
+                if c.strip():
+                    kept.append((c, x, a))
+                elif kept:
+                    after_space.add(len(kept))
+            lines.append(Line(number, y, kept, frozenset(after_space)))
         pages.append(lines)
     return pages
 
@@ -150,9 +158,12 @@ def audit(path) -> Report:
         text = line.text
         if text and (text[0] in CLOSING or text[-1] in OPENING):
             report.add("kinsoku", line)
-        for (a, xa, _), (b, xb, _) in zip(line.chars, line.chars[1:]):
+        for n, ((a, xa, adv), (b, xb, _)) in enumerate(zip(line.chars, line.chars[1:]), 1):
             if compressible_pair(a, b) and xb - xa > 0.5 * BODY_SIZE + 0.1 * BODY_SIZE + 0.2:
                 report.add("pairs", line, f"{a}{b} {(xb - xa) / BODY_SIZE + 1:.2f} em")
+            if a.isascii() and b.isascii() and a.isalnum() and b.isalnum() and n not in line.after_space \
+                    and xb - (xa + adv) > 0.05 * BODY_SIZE:
+                report.add("spread", line, f"{a}{b} {(xb - xa - adv) / BODY_SIZE:.2f} em apart")
         if not last:
             if not line.flush():
                 report.add("ragged", line, f"ends {line.right - RIGHT:+.1f} pt")

@@ -57,7 +57,7 @@ def test_the_audit_finds_what_it_is_for(tmp_path):
     from shangli_brief.theme import load_theme
     from shangli_brief.writers.pdf.writer import styles_for
     from shangli_brief.fonts import text_chars
-    SAMPLE_CHARS = text_chars("国，上栗县花炮产业")
+    SAMPLE_CHARS = text_chars("国，上栗县花炮产业值亿2")
     font = styles_for(load_theme("bulletin"), SAMPLE_CHARS).font("body")
     path = tmp_path / "faults.pdf"
     canvas = Canvas(str(path), pagesize=(210 * typeset_audit.MM, 297 * typeset_audit.MM))
@@ -77,6 +77,7 @@ def test_the_audit_finds_what_it_is_for(tmp_path):
     line(top - 29, "，" + full, spacing=(width - (len(full) + 1) * size) / len(full))  # kinsoku
     line(top - 58, "他说，“好”。", x=left + 2 * size)                      # pairs: ，“ and ”。 at 2 em
     line(top - 87, "力。", x=left)                                       # runt
+    line(top - 116, "产值2022亿", x=left + 2 * size, spacing=2)            # spread: 3 digit gaps
     canvas.showPage()
     canvas.save()
     report = typeset_audit.audit(path)
@@ -84,6 +85,7 @@ def test_the_audit_finds_what_it_is_for(tmp_path):
     assert len(report.faults["pairs"]) == 2
     assert len(report.faults["runts"]) == 1
     assert len(report.faults["loose"]) >= 1
+    assert len(report.faults["spread"]) == 3
 
 
 def test_docx_keeps_caption_table_and_source_together(built):

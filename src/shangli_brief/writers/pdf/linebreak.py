@@ -115,8 +115,11 @@ def break_lines(chars: list[str], widths: list[float], sizes: list[float], force
     if start < count:
         breaks.append((start, count, None))  # None: the paragraph's last line
     _no_runt(breaks, text, keep)
+    # Justification spaces Chinese characters, never the letters of a Latin word or the digits
+    # of a number (2022, 93.82%): the gaps inside such a run stay closed.
+    tied = [a.isascii() and b.isascii() and a.strip() != "" and b.strip() != "" for a, b in zip(chars, chars[1:])]
     return [_line(widths, tight, spare, first, stop, max_widths[min(n, len(max_widths) - 1)], forced,
-                  justify and forced is False)
+                  justify and forced is False, tied)
             for n, (first, stop, forced) in enumerate(breaks)]
 
 
@@ -137,9 +140,10 @@ def _no_runt(breaks: list, text: str, keep: list) -> None:
     breaks[-1] = (cut, stop, forced)
 
 
-def _line(widths, tight, spare, first, stop, max_width, forced, spread) -> Line:
+def _line(widths, tight, spare, first, stop, max_width, forced, spread, tied=()) -> Line:
     """One line: compressed where it must be (the blank halves of its punctuation taken evenly,
-    as far as needed), then justified by a character spacing set at its start."""
+    as far as needed), then justified by a character spacing set at its start, taken back (as a
+    cut) after each glyph whose gap is `tied`."""
     cuts = {k: tight[k] for k in range(first, stop) if tight[k]}
     line_width = sum(widths[first:stop])
     over = line_width - max_width
@@ -152,7 +156,13 @@ def _line(widths, tight, spare, first, stop, max_width, forced, spread) -> Line:
                 line_width -= spare[k] * share
     extra = max_width - line_width
     count = stop - first
-    spacing = extra / (count - 1) if count > 1 and (spread or extra < -FUZZ) else 0.0
+    closed = [k for k in range(first, stop - 1) if k < len(tied) and tied[k]]
+    if len(closed) >= count - 1:  # nothing but a Latin run: its letters spaced after all
+        closed = []
+    spacing = extra / (count - 1 - len(closed)) if count > 1 and (spread or extra < -FUZZ) else 0.0
+    if abs(spacing) > FUZZ:
+        for k in closed:
+            cuts[k] = cuts.get(k, 0.0) + spacing
     if abs(spacing) <= FUZZ and not cuts:
         return Line(first, stop, cuts, None, extra, line_width, max_width, bool(forced))
     return Line(first, stop, cuts, spacing, 0.0 if spacing else extra, line_width, max_width, bool(forced))
