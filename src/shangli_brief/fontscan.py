@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +52,35 @@ def all_faces() -> list[FaceNames]:
 
 
 def fontconfig_faces() -> list[FaceNames]:
+    """fontconfig's list of faces, kept in the cache folder while the system's font folders and
+    fontconfig's configuration are as they were (their modification times: a font installed
+    changes its folder's); asking fc-list costs every command a process."""
+    state = [[path, mtime] for folder in [*system_font_dirs(), Path("/etc/fonts"), Path("/etc/fonts/conf.d")]
+             for path, mtime in _walk_shallow(folder)]
+    cache_file = cache_dir() / "fc-list.json"
+    try:
+        cached = json.loads(cache_file.read_text("utf-8"))
+        if cached.get("version") == SCAN_VERSION and cached.get("state") == state:
+            return [_from_json(row) for row in cached["faces"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    faces = _ask_fontconfig()
+    _save(cache_file, {"version": SCAN_VERSION, "state": state, "faces": [_as_json(f) for f in faces]})
+    return faces
+
+
+def _walk_shallow(folder: Path):
+    """_walk, and the mtime of a configuration file's folder too."""
+    yield from _walk(folder)
+    if folder == Path("/etc/fonts"):
+        try:
+            yield str(folder / "fonts.conf"), (folder / "fonts.conf").stat().st_mtime_ns
+        except OSError:
+            pass
+
+
+def _ask_fontconfig() -> list[FaceNames]:
+    import subprocess
     out = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{family}\t%{style}\t%{fontformat}\n"],
                          capture_output=True, text=True, check=False).stdout
     faces = []

@@ -14,7 +14,10 @@ import math
 import re
 
 from ..errors import ErrorList, InputError, did_you_mean
-from ..yamlfile import MarkedYAML, key_path_text
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # YAML is read where themes are loaded, not where they are only unpickled
+    from ..yamlfile import MarkedYAML
 from .sizes import SIZE_NAMES, size_pt
 from ..i18n import _
 
@@ -43,6 +46,7 @@ TOP = {"page", "grid", "fonts", "latin_font", "colors", "chart_colors", "heading
 
 def validate(doc: MarkedYAML, base: dict) -> dict:
     """The theme file's data, checked against what the built-in theme `base` knows."""
+    from ..yamlfile import key_path_text
     errors: list[InputError] = []
 
     def fail(path, message, at_key=False):

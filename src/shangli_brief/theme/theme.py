@@ -9,7 +9,6 @@ from functools import lru_cache
 
 from .. import PACKAGE
 from ..errors import InputError, Location
-from ..yamlfile import parse_yaml
 from .schema import validate
 from .sizes import SIZE_NAMES, size_pt  # noqa: F401 - SIZE_NAMES is part of this module's interface
 from ..i18n import _
@@ -150,6 +149,7 @@ def _merge(base: dict, over: dict) -> dict:
 @lru_cache(maxsize=None)
 def _builtin(name: str) -> dict:
     path = PACKAGE / "themes" / f"{name}.yaml"
+    from ..yamlfile import parse_yaml  # not at import: the PDF's process only unpickles themes
     data = parse_yaml(path.read_text("utf-8"), f"<built-in theme {name}>").data
     base = data.pop("base", None)
     return _merge(_builtin(base), data) if base else data
