@@ -43,3 +43,20 @@ def test_a_cache_that_cannot_be_written_is_not_used(cache):
 def test_the_fingerprint_follows_the_code():
     assert diskcache.fingerprint("yamlfile.py") != diskcache.fingerprint("yamlfile.py", "model.py")
     assert diskcache.fingerprint("yamlfile.py") == diskcache.fingerprint("yamlfile.py")
+
+
+def test_fontconfigs_list_is_asked_again_when_a_font_folder_changes(cache, tmp_path, monkeypatch):
+    from shangli_brief import fontscan
+    fonts = tmp_path / "fonts"
+    (fonts / "truetype").mkdir(parents=True)
+    monkeypatch.setattr(fontscan, "system_font_dirs", lambda: [fonts])
+    asked = []
+    monkeypatch.setattr(fontscan, "_ask_fontconfig", lambda: asked.append(1) or [])
+    fontscan.fontconfig_faces()
+    fontscan.fontconfig_faces()
+    assert len(asked) == 1  # the second from the cache
+    import os
+    (fonts / "truetype" / "simfang.ttf").write_bytes(b"")  # a font installed: its folder changes
+    os.utime(fonts / "truetype", ns=(1, 1))
+    fontscan.fontconfig_faces()
+    assert len(asked) == 2
