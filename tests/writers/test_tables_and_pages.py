@@ -103,3 +103,23 @@ def test_no_page_inside_a_brief_is_left_under_a_quarter_full(built, unseen):
                 if not ends_a_part and _fill(page) < 0.25:
                     short.append((pdf_path.name, i + 1, round(_fill(page), 2)))
     assert not short
+
+
+def test_a_chart_that_would_leave_a_third_of_a_page_empty_lets_the_text_run_on(tmp_path):
+    """Four paragraphs, then a chart that no longer fits the first page: the text after the
+    chart is set first (the page filled), the chart heads the next page, no text is lost."""
+    para = "      各乡镇和县直有关单位要加强统筹调度，压实工作责任，确保各项目标任务按期完成，推动产业升级。\n\n"
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "briefs" / "f.yaml").write_text(
+        "title: 测试浮动图表\nformats: [pdf]\nperiod: 2024\ncompare: 2022\nsections:\n  - text: |\n" + para * 4 +
+        "  - chart: {kind: bar, title: 花炮产值、税收、出口增速, indicators: [fireworks.output_growth, "
+        "fireworks.tax_growth, fireworks.export_growth]}\n  - text: |\n" + para.replace("各乡镇", "后文各乡镇") * 6,
+        "utf-8")
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(tmp_path / "out" / "f.pdf") as pdf:
+        assert _fill(pdf.pages[0]) > 2 / 3
+        text = ["".join((page.extract_text() or "").split()) for page in pdf.pages]
+    assert "后文各乡镇" in text[0] and "图1" not in text[0]
+    assert text[1].index("图1") < text[1].index("后文各乡镇")
+    assert sum(t.count("后文各乡镇") for t in text) == 6

@@ -17,6 +17,7 @@ from ...theme import HeadingNumberer, Theme
 from .. import (CLOSING_PADDING, TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, heading_style,
                list_marks, panel_columns, panel_label, table_column_widths, title_text)
 from ...typography import FULL_WIDTH_SPACE
+from .floats import ChartFloat
 from .pages import BriefDocTemplate, Contents, PageDecorator
 from .rl import IDEOGRAPHIC_SPACE, ChineseParagraph
 from .styles import PdfStyles, file_identity
@@ -159,7 +160,18 @@ class PdfWriter(BlockVisitor):
         """The flowables of the document; characters no face has are noted as they are set."""
         self.styles.glyphs = {}
         self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
-        story = [f for block in self.doc.front + self.doc.blocks for f in self.visit(block)]
+        story = [f for block in self.doc.front for f in self.visit(block)]
+        chart = None  # the float of the last chart, while only body text follows it
+        for block in self.doc.blocks:
+            flowables = self.visit(block)
+            if isinstance(block, model.Chart):
+                chart = flowables[0]
+            elif chart is not None and isinstance(block, (model.Paragraph, model.ListBlock)):
+                chart.followers += flowables  # may be set before the chart: see floats.py
+                continue
+            else:
+                chart = None
+            story += flowables
         self.styles.origin = Location(self.doc.source_file) if self.doc.source_file else None
         return story + [f for block in self.doc.back for f in self.visit(block)]
 
@@ -347,9 +359,9 @@ class PdfWriter(BlockVisitor):
         drawing.scale(factor, factor)
         drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
         drawing.hAlign = "CENTER"
-        # a chart's caption goes under it: the three are kept on one page
-        return [KeepTogether([drawing, self.para(block.caption_text, "caption"),
-                              self.para(block.source_line, "source_note")])]
+        # a chart's caption goes under it: the three are kept on one page, floating if need be
+        parts = [drawing, self.para(block.caption_text, "caption"), self.para(block.source_line, "source_note")]
+        return [ChartFloat(parts, [], self.theme.text_height)]
 
     def _table_style(self, commands: list) -> TableStyle:
         # ReportLab sets a cell font even for cells holding paragraphs; without this it would be
