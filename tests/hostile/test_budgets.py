@@ -53,8 +53,9 @@ def test_a_template_including_itself(ws):
     write_spec(ws, "sections:\n  - section: me\n")
     result = run("build", cwd=ws)
     assert result.returncode == 2
-    assert one_error(result) == ("error: briefs/t.yaml:8:5: templates include or call each other "
-                                 "without end; check the includes and macros")
+    # named at the include that recurses
+    assert one_error(result) == ("error: templates/sections/me.md.j2:1: templates include or call each "
+                                 "other without end; check the includes and macros")
 
 
 def test_the_whole_brief_has_a_budget_too(ws):

@@ -101,3 +101,41 @@ def test_any_template_text_renders_or_fails_cleanly(template, tmp_path_factory):
     code, err = run_in_process("check", ws / "briefs" / "p.yaml")
     assert code in (0, 2), err
     assert "Traceback" not in err and "internal error" not in err, err
+
+
+GROWING = st.sampled_from([
+    "{% set ns.s = ns.s ~ ns.s %}", "{% set ns.s = ns.s * 2 %}", "{% set _ = ns.l.extend(ns.l) %}",
+    "{% set _ = ns.l.append(ns.s) %}", "{% set ns.s = ns.l|join(ns.s) %}",
+    "{% set ns.s = ns.s|center(ns.s|length * 2) %}", "{% set _ = ns.d.update({ns.s: ns.l}) %}",
+    "{% set ns.s = ns.s|replace('x', ns.s) %}", "{% set ns.l = ns.l + ns.l %}",
+    "{% set ns.s = (ns.l|string) ~ ns.s %}", "{% set ns.s = ns.s|wordwrap(5) %}", "{{ ns.s[:20] }}",
+])
+
+
+@st.composite
+def template_programs(draw):
+    """Valid programs that grow values by every means a template has, in nested loops: most
+    stay small, some double until a budget stops them."""
+    depth = draw(st.integers(1, 3))
+    loops = [draw(st.integers(1, 40)) for _ in range(depth)]
+    body = "".join(draw(st.lists(GROWING, min_size=1, max_size=3)))
+    opening = "".join(f"{{% for i{d} in range({n}) %}}" for d, n in enumerate(loops))
+    return ("{% set ns = namespace(s='x', l=[1], d={}) %}" + opening + body + "{% endfor %}" * depth +
+            "长度{{ ns.s|length }}，{{ ns.l|length }}项。")
+
+
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(program=template_programs())
+def test_any_template_program_renders_within_its_budgets(program, tmp_path_factory):
+    """Whatever such a program builds, the build ends with the brief or one line naming the
+    template and the budget it passed — never an internal error, a hang or the machine's memory."""
+    ws = tmp_path_factory.mktemp("progs")
+    (ws / "briefs").mkdir()
+    (ws / "templates" / "sections").mkdir(parents=True)
+    (ws / "templates" / "sections" / "t.md.j2").write_text(program, "utf-8")
+    (ws / "briefs" / "p.yaml").write_text("title: 简报\nformats: [docx]\nsections:\n  - section: t\n", "utf-8")
+    code, err = run_in_process("build", "--out", ws / "out", ws / "briefs" / "p.yaml")
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err, err
+    if code == 2:
+        assert "t.md.j2:" in err and not (ws / "out" / "p.docx").exists(), err

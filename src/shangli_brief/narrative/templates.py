@@ -132,10 +132,13 @@ def template_error(exc: Exception, fallback: Location | None = None) -> InputErr
     location = fallback
     tb = exc.__traceback__
     while tb is not None:  # innermost template frame wins
-        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        frame_globals = tb.tb_frame.f_globals
+        template = frame_globals.get("__jinja_template__")
         if template is not None:
             location = Location(template.filename or template.name,
                                 template.get_corresponding_lineno(tb.tb_lineno))
+        elif "__jinja_exception__" in frame_globals:  # a frame Jinja rewrote: at the template's line
+            location = Location(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
     message = library_message(getattr(exc, "message", None) or str(exc))
     if isinstance(exc, RecursionError):
