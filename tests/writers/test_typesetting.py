@@ -101,3 +101,15 @@ def test_docx_keeps_caption_table_and_source_together(built):
                for p in cell.paragraphs)
     following = table._tbl.getnext()
     assert "资料来源" in "".join(following.itertext())
+
+
+def test_docx_lets_a_tall_table_start_where_it_falls(built):
+    """The sources appendix is taller than two thirds of a page: as in the PDF, Word may start
+    it where it falls — its header and first rows keep with the caption, its last row with the
+    资料来源 line, the rows between are free to break over the page."""
+    import docx
+    document = docx.Document(built / "investment.docx")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "指标" and len(t.rows) > 10)
+    keeps = [all(p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs)
+             for row in table.rows]
+    assert keeps[:3] == [True, True, True] and keeps[-1] and not any(keeps[3:-1])

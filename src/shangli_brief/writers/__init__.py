@@ -141,6 +141,21 @@ def _column_widths(block, theme, short: int) -> list[float]:
     return [w * char for w in widths]
 
 
+def table_height(block, theme, widths: list[float]) -> float:
+    """The table's height in pt as the writers set it (each row its tallest cell's lines at the
+    table style's leading, and its padding), estimated from the characters of each cell: where
+    the DOCX writer cannot measure the page, it decides with this what to keep together."""
+    import math
+
+    from ..typography import text_units
+    style = theme.style("table")
+    padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / style.size + 0.5
+    cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
+    lines = sum(max(math.ceil(text_units(text) / max(w / style.size - padding, 0.5) - 1e-9) or 1
+                    for text, w in zip(row, widths)) for row in cells)
+    return lines * style.leading + len(cells) * (TABLE_PADDING[0] + TABLE_PADDING[1])
+
+
 def _table_lines(cells, widths, padding) -> float:
     """Lines of text the table takes at these column widths (each row as tall as its tallest
     cell), estimated from the characters of each cell."""

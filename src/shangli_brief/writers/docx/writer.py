@@ -22,7 +22,8 @@ from ...errors import InputError, Location
 from ...theme import HeadingNumberer, Theme
 from ...theme.theme import MM
 from .. import (CLOSING_PADDING, TABLE_PADDING, BlockVisitor, WriteOptions, Written, contents_titles, deliver,
-               has_contents, heading_style, list_marks, panel_columns, panel_label, table_column_widths, title_text)
+               has_contents, heading_style, list_marks, panel_columns, panel_label, table_column_widths,
+               table_height, title_text)
 from . import ooxml
 from .styled import styled_document
 from .styles import ALIGN, WORD_STYLES, find_style, install_styles
@@ -402,14 +403,18 @@ class DocxWriter(BlockVisitor):
             ooxml.cant_split(row)
             for c, (cell, text, column, width) in enumerate(zip(row.cells, values, block.columns, widths)):
                 self._cell(cell, text, "table", column.align, width, block.figures.get((r, c)))
-        self._keep_with_source(table)
+        # as in the PDF: a table taller than two thirds of a page starts where it falls
+        tall = table_height(block, t, widths) > t.text_height * 2 / 3
+        self._keep_with_source(table, whole=not tall)
         self._source_line(block)
 
     @staticmethod
-    def _keep_with_source(table, short: int = 15) -> None:
-        """The 资料来源 line never starts a page alone: a short table is kept whole with it (and,
-        through the caption's keep-with-next, with its caption); a long one keeps its last row."""
-        rows = table.rows if len(table.rows) <= short else table.rows[-1:]
+    def _keep_with_source(table, whole: bool = True) -> None:
+        """The 资料来源 line never starts a page alone: a table is kept whole with it (and,
+        through the caption's keep-with-next, with its caption), or, when `whole` is False (a
+        tall table), its header and first two rows go with the caption and its last row with
+        the source line, the rows between flowing over the page break."""
+        rows = table.rows if whole else [*table.rows[:3], table.rows[-1]]
         for row in rows:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
