@@ -184,11 +184,11 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
                 doc = workspace.document(spec)
                 child.send((doc, theme, options))
                 # A DOCX with a contents is made now and numbered with the PDF's pages after.
-                numbered = "docx" in wanted and has_contents(doc)
-                if numbered:
-                    from .writers.docx.writer import prepare as prepare_docx
-                finish_docx = prepare_docx(doc, theme, options) if numbered else None
-                others = [render(fmt, doc) for fmt in wanted if fmt != "pdf" and not (numbered and fmt == "docx")]
+                deferred = {}
+                if "docx" in wanted and has_contents(doc):
+                    from .writers.docx.writer import prepare
+                    deferred["docx"] = prepare(doc, theme, options)
+                others = [render(fmt, doc) for fmt in wanted if fmt != "pdf" and fmt not in deferred]
                 # While the PDF is still being made, the other formats are written under their
                 # temporary names (and synced): publishing then only renames them.
                 ahead = _stage_ahead(out_dir, spec.name, others)
@@ -196,8 +196,7 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
                 child.cancel()
                 raise
             pdf = ("pdf", *child.result())
-            if finish_docx is not None:
-                others.append(("docx", Written(pages=None), finish_docx(pdf[1].contents_pages)))
+            others += [(fmt, Written(pages=None), finish(pdf[1].contents_pages)) for fmt, finish in deferred.items()]
             rendered = sorted(others + [pdf], key=lambda made: wanted.index(made[0]))
         else:
             doc = workspace.document(spec)
