@@ -296,4 +296,5 @@ def test_no_helper_outlives_a_killed_build(tmp_path, case):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"{len(left)} helper processes outlived the killed build"
-    assert not list((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else True
+    leftovers = list((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else []
+    assert not leftovers, leftovers

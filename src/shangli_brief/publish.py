@@ -69,14 +69,19 @@ def publish_all(files: list) -> None:
     backups: dict[Path, Path | None] = {}  # final -> a copy of its old contents (None: was new)
     replaced: list[Path] = []
     try:
+        # Each temporary name is recorded before its file is made, so that a signal arriving
+        # at any moment (a killed batch stops its workers with SIGTERM) leaves none behind.
         for item in files:
+            final = item.final if isinstance(item, Staged) else Path(item[0])
+            staged.append((_temp_name(final, "part"), final))
             if isinstance(item, Staged):
-                staged.append((item.name(), item.final))
-                continue
-            final, data = item
-            staged.append((_stage(final, data), final))
+                item.name()
+            else:
+                _stage(final, item[1])
         for __, final in staged:
-            backups[final] = _backup(final)
+            backups[final] = _temp_name(final, "old")
+            if not _backup(final):
+                backups[final] = None
         for temp, final in staged:
             try:
                 os.replace(temp, final)
@@ -162,6 +167,9 @@ def _stage(final: Path, data: bytes) -> Path:
     except OSError as e:
         _remove(temp)
         raise _cannot_write(final, e) from None
+    except BaseException:  # interrupted while writing: nothing half-written stays
+        _remove(temp)
+        raise
     return temp
 
 
@@ -206,11 +214,12 @@ def _link(fd: int, folder: Path, temp: Path) -> None:
         os.close(folder_fd)
 
 
-def _backup(final: Path) -> Path | None:
-    """Keep the old file's contents until every new file is in place: a second name for it
-    (a hard link, free) or, where links are not possible (FAT drives), a copy."""
+def _backup(final: Path) -> bool:
+    """Keep the old file's contents until every new file is in place, under its "old"
+    temporary name: a second name for it (a hard link, free) or, where links are not possible
+    (FAT drives), a copy."""
     if not final.exists():
-        return None
+        return False  # a new file: nothing to keep
     backup = _temp_name(final, "old")
     try:
         os.link(final, backup)
@@ -224,7 +233,7 @@ def _backup(final: Path) -> Path | None:
                 _("cannot keep the old {name} while writing: {value}").format(name=final.name, value=e.strerror or e),
                 Location(display_path(str(final.parent))),
             ) from None
-    return backup
+    return True
 
 
 def _restore(final: Path, backup: Path | None) -> None:

@@ -351,3 +351,29 @@ def test_a_file_where_the_output_folder_should_be(ws):
     assert result.returncode == 1
     assert one_error(result) == ("error: out: a file of this name is in the way of the output folder; move it, "
                                  "or build into another folder with --out DIR")
+
+
+@pytest.mark.parametrize("moment", ["writing", "named", "backing up"])
+def test_a_signal_at_any_moment_of_publishing_leaves_no_temporary_file(tmp_path, monkeypatch, moment):
+    """A batch stops its workers with SIGTERM, which may land anywhere: while a file is written,
+    just after its temporary name is given, or while the old file is kept. Each temporary
+    name is known before its file exists, so none is left (seen under load in the suite)."""
+    from shangli_brief import publish
+    (tmp_path / "a.pdf").write_bytes(b"old")
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if moment == "writing":  # the named way, interrupted after the bytes went in
+        monkeypatch.setattr(publish, "can_make_unnamed_files", lambda: False)
+        monkeypatch.setattr(publish, "_sync", interrupt)
+    elif moment == "named":  # the unnamed way, interrupted as soon as the file has its name
+        real = publish._write_unnamed
+        monkeypatch.setattr(publish, "_write_unnamed", lambda *a: (real(*a), interrupt()))
+    else:
+        real_backup = publish._backup
+        monkeypatch.setattr(publish, "_backup", lambda final: (real_backup(final), interrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish_all([(tmp_path / "a.pdf", b"new pdf"), (tmp_path / "a.docx", b"new docx")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"old"
