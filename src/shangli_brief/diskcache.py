@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -19,6 +20,7 @@ from .portability import cache_dir
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=None)  # the code does not change while a process runs
 def fingerprint(*sources: str) -> str:
     """This package's version and the bytes of its source files `sources` (relative to the
     package): what a cached result depends on besides its inputs."""

@@ -55,8 +55,8 @@ def fontconfig_faces() -> list[FaceNames]:
     """fontconfig's list of faces, kept in the cache folder while the system's font folders and
     fontconfig's configuration are as they were (their modification times: a font installed
     changes its folder's); asking fc-list costs every command a process."""
-    state = [[path, mtime] for folder in [*system_font_dirs(), Path("/etc/fonts"), Path("/etc/fonts/conf.d")]
-             for path, mtime in _walk_shallow(folder)]
+    state = [[path, mtime] for folder in [*system_font_dirs(), Path("/etc/fonts")]
+             for path, mtime in _walk_with_config(folder)]
     cache_file = cache_dir() / "fc-list.json"
     try:
         cached = json.loads(cache_file.read_text("utf-8"))
@@ -69,8 +69,9 @@ def fontconfig_faces() -> list[FaceNames]:
     return faces
 
 
-def _walk_shallow(folder: Path):
-    """_walk, and the mtime of a configuration file's folder too."""
+def _walk_with_config(folder: Path):
+    """_walk, and for fontconfig's own folder its main configuration file too (conf.d is one of
+    the subfolders walked)."""
     yield from _walk(folder)
     if folder == Path("/etc/fonts"):
         try:
