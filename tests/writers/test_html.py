@@ -188,7 +188,9 @@ PHONE = """() => ({
       .map(s => s.textContent),
   splitCells: [...document.querySelectorAll('td')].filter(td => {
       const r = document.createRange(); r.selectNodeContents(td);
-      return r.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(td).lineHeight); })
+      // a line break of its own (the appendix's title, then its section) is not a wrap
+      const lines = td.querySelectorAll('br').length + 1.5;
+      return r.getBoundingClientRect().height > lines * parseFloat(getComputedStyle(td).lineHeight); })
       .map(td => td.textContent),
   titleFonts: getComputedStyle(document.documentElement).getPropertyValue('--title'),
 })"""

@@ -105,10 +105,13 @@ def _column_widths(block, theme, short: int) -> list[float]:
     padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / char + 0.5  # in characters
     cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
     count = len(block.columns)
-    longest = [max(text_units(row[k]) for row in cells if k < len(row)) + padding for k in range(count)]
+    # a cell's lines (the appendix's 来源: the title, then its section) each measured alone
+    longest = [max(text_units(line) for row in cells if k < len(row) for line in row[k].split("\n")) + padding
+               for k in range(count)]
     # the name column's text wraps like prose: only its kept runs are unbreakable
-    needed = [max(_unbreakable_units(row[k], short=short if k > 0 else 0) for row in cells if k < len(row))
-              + padding for k in range(count)]
+    needed = [max(_unbreakable_units(line, short=short if k > 0 else 0)
+                  for row in cells if k < len(row) for line in row[k].split("\n")) + padding
+              for k in range(count)]
     available = theme.text_width / char
     if sum(longest) <= available:
         widths = longest[:]
@@ -125,7 +128,8 @@ def _column_widths(block, theme, short: int) -> list[float]:
         choices = []
         for k in range(1, count):
             top = longest[k] - padding
-            titled = max(_unbreakable_units(row[k], short=short, titles=True) for row in cells) + padding
+            titled = max(_unbreakable_units(line, short=short, titles=True)
+                         for row in cells for line in row[k].split("\n")) + padding
             options = {needed[k], titled} | {max(needed[k], math.ceil(2 * top / n) / 2 + padding)
                                              for n in (1, 2, 3)}
             choices.append(sorted(options))
@@ -145,31 +149,36 @@ def table_height(block, theme, widths: list[float]) -> float:
     """The table's height in pt as the writers set it (each row its tallest cell's lines at the
     table style's leading, and its padding), estimated from the characters of each cell: where
     the DOCX writer cannot measure the page, it decides with this what to keep together."""
-    import math
-
-    from ..typography import text_units
     style = theme.style("table")
     padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / style.size + 0.5
     cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
-    lines = sum(max(math.ceil(text_units(text) / max(w / style.size - padding, 0.5) - 1e-9) or 1
-                    for text, w in zip(row, widths)) for row in cells)
+    lines = sum(max(_cell_lines(text, w / style.size - padding) for text, w in zip(row, widths)) for row in cells)
     return lines * style.leading + len(cells) * (TABLE_PADDING[0] + TABLE_PADDING[1])
 
 
 def _table_lines(cells, widths, padding) -> float:
     """Lines of text the table takes at these column widths (each row as tall as its tallest
     cell), estimated from the characters of each cell."""
+    from ..typography import BOOK_TITLE, text_units
+    total = 0.0
+    for row in cells:
+        lines = [_cell_lines(text, widths[k] - padding) for k, text in enumerate(row)]
+        # the row's height, and a penalty for each figure, unit or period that wraps, and for
+        # each book title 《…》 broken: the name column's text wraps like prose, a figure or a
+        # title broken over lines reads badly
+        broken_titles = sum(1 for k, text in enumerate(row) if k for m in BOOK_TITLE.finditer(text)
+                            if text_units(m.group()) > widths[k] - padding)
+        total += max(lines) + 0.5 * sum(n - text.count("\n") - 1 for n, text in zip(lines[1:], row[1:])) \
+            + 0.5 * broken_titles
+    return total
+
+
+def _cell_lines(text: str, width: float) -> int:
+    """Lines a cell's text takes in a column `width` characters wide (its own line breaks kept)."""
     import math
 
     from ..typography import text_units
-    total = 0.0
-    for row in cells:
-        lines = [math.ceil(text_units(text) / max(widths[k] - padding, 0.5) - 1e-9) or 1
-                 for k, text in enumerate(row)]
-        # the row's height, and a penalty for each figure, unit or period that wraps: the
-        # name column's text wraps like prose, a figure broken over lines reads badly
-        total += max(lines) + 0.5 * sum(n - 1 for n in lines[1:])
-    return total
+    return sum(math.ceil(text_units(line) / max(width, 0.5) - 1e-9) or 1 for line in text.split("\n"))
 
 
 def _unbreakable_units(text: str, short: int = SHORT_CELL, titles: bool = False) -> float:
