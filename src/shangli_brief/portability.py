@@ -63,8 +63,7 @@ def foreign_name(path: Path) -> tuple[str, str] | None:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
-            return part.encode("utf-8", "backslashreplace").decode("ascii", "replace"), \
-                raw.decode("gb18030", "replace")
+            return raw.decode("utf-8", "backslashreplace"), raw.decode("gb18030", "replace")
     return None
 
 
