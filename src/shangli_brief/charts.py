@@ -172,12 +172,7 @@ def svg(chart: Chart, theme: Theme) -> str:
     The same inputs give the same markup (no date, fixed ids)."""
     import re
     from .xmltext import escape
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "shangli-brief"}):
-        _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    markup = buffer.getvalue()
-    markup = markup[markup.index("<svg"):]                      # no XML declaration, no doctype
-    markup = re.sub(r"<metadata>.*?</metadata>\s*", "", markup, flags=re.S)
+    markup = _svg_markup(chart, theme, "none")
     markup = re.sub(r"font: ([\d.]+)px '[^']*'", r"font-size: \1px", markup)  # fonts from the page
     view_box = re.search(r'viewBox="([^"]*)"', markup[:markup.index(">")]).group(1)
     slug = f"chart{chart.number or 0}"
@@ -196,14 +191,19 @@ def svg_document(chart: Chart, theme: Theme) -> bytes:
     it at any zoom and print size, WPS and older Word the PNG. Its text drawn as outlines, as in
     the PDF, so that it needs no font on the reader's machine; the same inputs give the same
     bytes (no date, fixed ids)."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _svg_markup(chart, theme, "path")).encode("utf-8")
+
+
+def _svg_markup(chart: Chart, theme: Theme, fonttype: str) -> str:
+    """matplotlib's SVG of the chart from its <svg> element on: no XML declaration, no doctype
+    (no XML part of a brief has a DTD), no metadata; text as text ("none") or outlines ("path")."""
     import re
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "shangli-brief"}):
+    with matplotlib.rc_context({"svg.fonttype": fonttype, "svg.hashsalt": "shangli-brief"}):
         _figure_for(chart, theme).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     markup = buffer.getvalue()
-    markup = markup[markup.index("<svg"):]  # no doctype: no XML part of a brief has a DTD
-    markup = re.sub(r"<metadata>.*?</metadata>\s*", "", markup, flags=re.S)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + markup).encode("utf-8")
+    markup = markup[markup.index("<svg"):]
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", markup, flags=re.S)
 
 
 def drawing(chart: Chart, theme: Theme):
