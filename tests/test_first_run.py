@@ -181,3 +181,20 @@ def test_a_subset_grows_by_characters_its_face_lacks_without_error(tmp_path):
         assert result.returncode == 0, result.stderr
         assert "'ª' U+00AA" in result.stderr
         assert ("preparing" in result.stderr) == (attempt == 0), result.stderr
+
+
+def test_a_subsets_global_tables_are_its_sources_whatever_it_holds(tmp_path):
+    """fontTools rewrites OS/2's first and last character from the cmap on every save: subsets of
+    different characters (a line break once slipped into one) keep the source's values all the
+    same, so what ReportLab copies into a PDF does not depend on the cache's history."""
+    from fontTools.ttLib import TTFont
+
+    from shangli_brief import fontconvert
+    source = Path("/usr/local/share/fonts/fandol/FandolFang-Regular.otf")
+    if not source.exists():
+        pytest.skip("FandolFang is not installed here")
+    original = TTFont(str(source), lazy=True)["OS/2"]
+    for n, chars in enumerate(({0x4E0A}, {0x4E0A, 0x9, 0x2605, 0xFF01}, {0x6817})):
+        made = TTFont(str(fontconvert.convert(str(source), 0, tmp_path / f"s{n}.ttf", chars)))["OS/2"]
+        assert (made.usFirstCharIndex, made.usLastCharIndex) == \
+            (original.usFirstCharIndex, original.usLastCharIndex), chars

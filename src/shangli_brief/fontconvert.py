@@ -22,7 +22,7 @@ from pathlib import Path
 from .folderlock import folder_locked
 from .portability import cache_dir as _app_cache_dir
 
-FORMAT_VERSION = "grown-3"  # of the subsets: a change makes them anew
+FORMAT_VERSION = "grown-4"  # of the subsets: a change makes them anew
 
 
 def cache_dir() -> Path:
@@ -177,6 +177,12 @@ def _truetype_subset(source: str, index: int, chars):
     # last characters recomputed for the subset (see the module's note on reproducible PDFs).
     # lazy: tables are read as the subsetter asks (a CJK collection holds 65,000 glyphs)
     font = TTFont(source, fontNumber=index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    # fontTools sets OS/2's first and last character from the cmap whenever it writes a font: a
+    # subset holding the source's lowest and highest characters keeps the source's values,
+    # whatever else it holds (else a brief with one more character would change them, and so
+    # the bytes of every later PDF).
+    codes = font.getBestCmap() or {}
+    chars = set(chars) | ({min(codes), max(codes)} if codes else set())
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]

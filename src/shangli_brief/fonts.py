@@ -231,4 +231,4 @@ def text_chars(*roots) -> frozenset[int]:
                 stack.extend(item)
             elif hasattr(item, "__dict__"):
                 stack.extend(vars(item).values())
-    return frozenset(chars)
+    return frozenset(code for code in chars if code >= 0x20)  # line breaks and tabs draw no glyph
