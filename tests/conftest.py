@@ -88,5 +88,12 @@ def workspace(tmp_path) -> Path:
     return tmp_path
 
 
+def same_bytes(a: Path, b: Path) -> bool:
+    """Two files byte for byte the same (compared as such: pytest's diff of two PDFs that differ
+    would take minutes to compute)."""
+    import filecmp
+    return filecmp.cmp(a, b, shallow=False)
+
+
 def needs(tool: str):
     return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} not installed")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, same_bytes
 
 
 def _fonts(pdf) -> list[str]:
@@ -30,7 +30,7 @@ def test_two_fresh_caches_give_the_same_pdf_whatever_was_built_first(tmp_path):
         built = run_cli("build", f"briefs/{spec}.yaml", "--format", "pdf", "--out", tmp_path / "b", env=second)
         assert built.returncode == 0, built.stderr
     a, b = tmp_path / "a" / "fireworks-bulletin.pdf", tmp_path / "b" / "fireworks-bulletin.pdf"
-    assert a.read_bytes() == b.read_bytes()
+    assert same_bytes(a, b)
     fonts = _fonts(a)
     assert any("FandolFang" in line for line in fonts), fonts
     assert all(" yes " in line for line in fonts), fonts  # embedded
@@ -162,7 +162,7 @@ def test_a_brief_after_another_in_one_process_is_the_same_as_alone(tmp_path):
     alone = run_cli("build", "briefs/b.yaml", "--format", "pdf", "--out", tmp_path / "alone", cwd=ws,
                     env={"SHANGLI_BRIEF_CACHE": str(tmp_path / "cache-two")})
     assert alone.returncode == 0, alone.stderr
-    assert (tmp_path / "batch" / "b.pdf").read_bytes() == (tmp_path / "alone" / "b.pdf").read_bytes()
+    assert same_bytes(tmp_path / "batch" / "b.pdf", tmp_path / "alone" / "b.pdf")
     with pdfplumber.open(tmp_path / "batch" / "b.pdf") as pdf:
         assert "".join(c["text"] for c in pdf.pages[0].chars if c["size"] > 60) == "征求意见稿"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import ROOT, SAMPLES, run_cli
+from conftest import ROOT, SAMPLES, run_cli, same_bytes
 
 # Runs the command with the capabilities Windows lacks taken away, and optionally a target file
 # that cannot be replaced (Windows refuses to replace a file Word or WPS holds open).
@@ -131,8 +131,7 @@ def test_every_sample_builds_without_fork_tmpfile_or_fontconfig(windows_fonts, t
     single = _simulated("build", "briefs/fireworks-bulletin.yaml", "--out", tmp_path / "one",
                         env=_windows_env(tmp_path, windows_fonts))
     assert single.returncode == 0, single.stderr
-    assert (tmp_path / "one" / "fireworks-bulletin.pdf").read_bytes() == \
-        (out / "fireworks-bulletin.pdf").read_bytes()
+    assert same_bytes(tmp_path / "one" / "fireworks-bulletin.pdf", out / "fireworks-bulletin.pdf")
 
 
 def test_a_file_open_in_word_is_kept_with_its_twin(tmp_path, windows_fonts):

@@ -9,7 +9,7 @@ import subprocess
 import pdfplumber
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, same_bytes
 
 RECIPIENTS = ("类别,单位,份数,备注\r\n报,萍乡市发展和改革委员会,2,\r\n送,县委办公室,3,\r\n"
               "送,县政府办公室,3,\r\n发,各乡镇人民政府,3,\r\n抄送,县统计局,1,存档\r\n")
@@ -80,7 +80,7 @@ def test_the_same_inputs_give_the_same_files(printed, tmp_path):
     table = printed / "分发名单.csv"
     assert run_cli("print", "briefs/fireworks-bulletin.yaml", "--recipients", table, "--out", tmp_path).returncode == 0
     for name in ("fireworks-bulletin-print.pdf", "fireworks-bulletin-register.xlsx"):
-        assert (tmp_path / name).read_bytes() == (printed / "out" / name).read_bytes(), name
+        assert same_bytes(tmp_path / name, printed / "out" / name), name
 
 
 def _page_number(page, left: bool) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, same_bytes
 
 
 def test_a_docx_from_the_cached_styled_document_is_byte_identical(tmp_path):
@@ -18,12 +18,12 @@ def test_a_docx_from_the_cached_styled_document_is_byte_identical(tmp_path):
     assert len(kept) == 1
     read = run_cli("build", spec, "--format", "docx", "--out", tmp_path / "read", env=env)
     assert read.returncode == 0, read.stderr
-    first = (tmp_path / "made" / "fireworks-bulletin.docx").read_bytes()
-    assert (tmp_path / "read" / "fireworks-bulletin.docx").read_bytes() == first
+    first = tmp_path / "made" / "fireworks-bulletin.docx"
+    assert same_bytes(tmp_path / "read" / "fireworks-bulletin.docx", first)
     kept[0].write_bytes(b"PK\x03\x04 damaged")
     again = run_cli("build", spec, "--format", "docx", "--out", tmp_path / "again", env=env)
     assert again.returncode == 0, again.stderr
-    assert (tmp_path / "again" / "fireworks-bulletin.docx").read_bytes() == first
+    assert same_bytes(tmp_path / "again" / "fireworks-bulletin.docx", first)
 
 
 def _fonts_cache():

@@ -10,7 +10,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, run_cli, same_bytes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 H = "{http://www.w3.org/1999/xhtml}"
@@ -108,7 +108,7 @@ def test_html_is_reproducible(tmp_path):
     first = run_cli("build", "briefs/investment.yaml", "--format", "html", "--out", tmp_path / "a")
     second = run_cli("build", "briefs/investment.yaml", "--format", "html", "--out", tmp_path / "b")
     assert first.returncode == second.returncode == 0
-    assert (tmp_path / "a" / "investment.html").read_bytes() == (tmp_path / "b" / "investment.html").read_bytes()
+    assert same_bytes(tmp_path / "a" / "investment.html", tmp_path / "b" / "investment.html")
 
 
 # -- in a real browser ------------------------------------------------------------------------
