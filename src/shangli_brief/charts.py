@@ -22,7 +22,6 @@ from .fonts import resolve_theme_fonts, text_chars  # noqa: E402
 from .i18n import _  # noqa: E402
 from .model import Chart  # noqa: E402
 from .theme import Theme  # noqa: E402
-from .typography import balanced_lines  # noqa: E402
 
 PNG_DPI = 220
 
@@ -73,10 +72,8 @@ def figure(chart: Chart, theme: Theme) -> Figure:
 def _wrap(label: str, width: int = 8) -> str:
     """A category label in balanced lines of at most `width` characters, broken between words
     (科技 stays whole)."""
-    if len(label) <= width:
-        return label
-    from .words import word_starts
-    return "\n".join(balanced_lines(label, width, word_starts(label)))
+    from .words import word_lines
+    return word_lines(label, width)
 
 
 def _bound_box(ax, x, y, w, h, color):

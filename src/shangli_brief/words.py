@@ -34,3 +34,13 @@ def word_starts(text: str) -> set[int]:
         at += length
         starts.add(at)
     return starts
+
+
+def word_lines(text: str, room: float) -> str:
+    """`text` as it fits `room` characters: itself, or balanced lines broken only between words
+    (titles, chart labels, key-figure labels; joined by line breaks). The segmenter is asked
+    only for a text that must break."""
+    from .typography import balanced_lines, text_units
+    if text_units(text) <= room:
+        return text
+    return "\n".join(balanced_lines(text, room, word_starts(text)))

@@ -98,12 +98,21 @@ SHORT_UNIT = 4    # when that leaves too little for the names: a unit, a short l
 NAME_COLUMN = 7   # characters
 
 
+def _table_cells(block) -> list[list[str]]:
+    return [[c.label for c in block.columns]] + [list(row) for row in block.rows]
+
+
+def _cell_padding(theme) -> float:
+    """A cell's side padding in characters of the table text, and half a character for digits
+    and letters wider than half an em."""
+    return (TABLE_PADDING[2] + TABLE_PADDING[3]) / theme.style("table").size + 0.5
+
+
 def _column_widths(block, theme, short: int) -> list[float]:
     from ..typography import text_units
     char = theme.style("table").size
-    # cell padding, and half a character for digits and letters wider than half an em
-    padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / char + 0.5  # in characters
-    cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
+    padding = _cell_padding(theme)
+    cells = _table_cells(block)
     count = len(block.columns)
     # a cell's lines (the appendix's 来源: the title, then its section) each measured alone
     longest = [max(text_units(line) for row in cells if k < len(row) for line in row[k].split("\n")) + padding
@@ -150,8 +159,8 @@ def table_height(block, theme, widths: list[float]) -> float:
     table style's leading, and its padding), estimated from the characters of each cell: where
     the DOCX writer cannot measure the page, it decides with this what to keep together."""
     style = theme.style("table")
-    padding = (TABLE_PADDING[2] + TABLE_PADDING[3]) / style.size + 0.5
-    cells = [[c.label for c in block.columns]] + [list(row) for row in block.rows]
+    padding = _cell_padding(theme)
+    cells = _table_cells(block)
     lines = sum(max(_cell_lines(text, w / style.size - padding) for text, w in zip(row, widths)) for row in cells)
     return lines * style.leading + len(cells) * (TABLE_PADDING[0] + TABLE_PADDING[1])
 
@@ -203,12 +212,8 @@ def _unbreakable_units(text: str, short: int = SHORT_CELL, titles: bool = False)
 def title_text(title: str, theme, style: str = "title") -> str:
     """The document title, broken between words into balanced lines when it is too long for
     one; every writer sets these lines (explicit breaks in the DOCX and the HTML)."""
-    from ..typography import balanced_lines, text_units
-    room = theme.text_width / theme.style(style).size
-    if text_units(title) <= room:
-        return title
-    from ..words import word_starts  # loaded only for a title that must break
-    return "\n".join(balanced_lines(title, room, word_starts(title)))
+    from ..words import word_lines
+    return word_lines(title, theme.text_width / theme.style(style).size)
 
 
 def panel_columns(block) -> int:
@@ -219,14 +224,9 @@ def panel_columns(block) -> int:
 def panel_label(label: str, block, theme) -> str:
     """A key figure's label in balanced lines where it needs two (比重 not alone on the second
     line), the same in both writers."""
-    from ..typography import balanced_lines
-    from ..typography import text_units
+    from ..words import word_lines
     size = theme.style("figure_label").size
-    room = (theme.text_width / panel_columns(block) - 12) / size  # the cell less its padding
-    if text_units(label) <= room:
-        return label
-    from ..words import word_starts
-    return "\n".join(balanced_lines(label, room, word_starts(label)))
+    return word_lines(label, (theme.text_width / panel_columns(block) - 12) / size)  # the cell less its padding
 
 
 def mark_ems(mark: str) -> float:
