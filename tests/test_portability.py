@@ -297,3 +297,34 @@ def test_no_helper_outlives_a_killed_build(tmp_path, case):
     assert left == [], f"{len(left)} helper processes outlived the killed build"
     leftovers = list((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else []
     assert not leftovers, leftovers
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the PDF's process is forked")
+@pytest.mark.parametrize("argv, started", [
+    (["build", "briefs/overview.yaml"], True),
+    (["--lang", "zh", "build", "briefs/overview.yaml", "--out", "x"], True),
+    (["build", "briefs/overview.yaml", "--format", "docx"], True),  # ended once parsed
+    (["build"], False), (["build", "a.yaml", "b.yaml"], False), (["check", "a.yaml"], False),
+    (["build", "a.yaml", "--help"], False), (["print", "a.yaml"], False),
+])
+def test_the_pdf_process_is_started_first_only_for_one_spec(argv, started, monkeypatch):
+    """The console's `build SPEC.yaml` forks the PDF's process before parsing its arguments; any
+    other command does not. Ended, the process is gone (reaped), whatever it was doing."""
+    from shangli_brief import cli
+    monkeypatch.setattr(cli, "limit_memory", lambda: None)  # the command's cap, not the test run's
+    child = cli._pdf_process_first(argv)
+    assert (child is not None) == started
+    if child is not None:
+        child.cancel()
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child.pid, os.WNOHANG)
+
+
+def test_a_docx_only_build_ends_the_pdf_process_started_first(tmp_path):
+    """`build SPEC --format docx` starts the PDF's process first, then ends it: the DOCX alone is
+    written and no process of the command is left."""
+    proc = subprocess.run([str(Path(sys.executable).parent / "shangli-brief"), "build", "briefs/overview.yaml",
+                           "--format", "docx", "--out", str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "overview.docx"]

@@ -140,6 +140,9 @@ class _SlowPdf:
     def __init__(self, ready_fd: int | None, fail: bool = False):
         self.ready_fd, self.fail = ready_fd, fail
 
+    def send_ahead(self, value):
+        pass
+
     def send(self, value):
         pass
 

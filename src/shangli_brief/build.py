@@ -165,6 +165,8 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
     if early is not None and not ("pdf" in wanted and len(wanted) > 1):
         early.cancel()
         early = None
+    if early is not None:
+        early.send_ahead(theme)  # its faces are registered while this process resolves the brief
 
     def render(fmt, doc, contents_pages=None):
         buffer = io.BytesIO()

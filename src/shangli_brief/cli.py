@@ -1,203 +1,14 @@
 """The command line: the only place that prints or exits."""
 from __future__ import annotations
 
-import argparse
 import os
-import re
 import sys
-import traceback
 from pathlib import Path
 
-from . import PACKAGE, __version__
+from . import PACKAGE
 from .errors import BriefError, BuildError, ErrorList, InputError, Location, display_path
 from .portability import limit_memory, user_path
-from .i18n import LANGUAGES, N_, _, early_language, language, translate_argparse
-
-EPILOG = N_("""examples:
-  shangli-brief build                      build every briefs/*.yaml into out/
-  shangli-brief build briefs/fireworks-bulletin.yaml --format pdf
-  shangli-brief check                      validate every spec, template and the data
-  shangli-brief indicators --category fireworks
-  shangli-brief sections
-
-exit status: 0 done; 1 a build failed; 2 the input (spec, data, template, arguments) is wrong.""")
-
-
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help text wrapped by display width: a Chinese character takes two columns, and lines
-    may break between Chinese characters but never inside a Latin word or option."""
-
-    def _split_lines(self, text, width):
-        import unicodedata
-        lines, line, used = [], "", 0
-        for token in re.findall(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uff00-\uffef"
-                                r"\u3000-\u303f]+|\s+", " ".join(text.split())):
-            size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
-            if token.isspace():
-                if line:
-                    line, used = line + " ", used + 1
-                continue
-            if used + size > width and line.strip() and not _opening_forbidden(token):
-                lines.append(line.rstrip())
-                line, used = "", 0
-            line, used = line + token, used + size
-        if line.strip():
-            lines.append(line.rstrip())
-        return lines
-
-    def format_help(self):
-        """In Chinese, the section headings' colons full-width (位置参数：), as the rest is."""
-        text = super().format_help()
-        if language() == "zh":
-            text = re.sub(r"(?m)^(\S[^\n]*?):$", r"\1：", text)
-        return text
-
-
-def _opening_forbidden(token: str) -> bool:
-    """Chinese punctuation that may not start a line (a simple 禁则 for help text)."""
-    return token[0] in "，。、；：？！）》”’"
-
-
-def _reading_options(parser, set_help: str) -> None:
-    """--set, --templates and --allow, as `watch` and `print` take them (as `build` does)."""
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings", help=set_help)
-    parser.add_argument("--templates", action="append", default=[], metavar="DIR",
-                        help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    parser.add_argument("--allow", action="append", default=[], metavar="DIR",
-                        help=_("also read data, themes and reference files from DIR"))
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="shangli-brief", epilog=_(EPILOG), formatter_class=HelpFormatter,
-        description=_("Build Shangli County briefings (DOCX and PDF) from YAML brief specs."))
-    p.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
-                   help=_("show the version and exit"))
-    p.add_argument("--debug", action="store_true", help=_("show a traceback on errors"))
-    p.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages: zh (中文) or en; default: "
-                                                    "SHANGLI_BRIEF_LANG, else the system's language"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    b = sub.add_parser("build", help=_("build specs into DOCX and PDF"),
-                       description=_("Build brief specs into out/NAME.docx and out/NAME.pdf "
-                                   "(NAME: the spec file's name without .yaml)."))
-    b.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
-    b.add_argument("--out", metavar="DIR",
-                   help=_("output folder (default: the out/ folder of each spec's workspace)"))
-    b.add_argument("--format", metavar="FORMATS",
-                   help=_("comma-separated formats: docx, pdf, html (default: the spec's formats, else "
-                          "docx,pdf)"))
-    b.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                   help=_("this run's value of a top-level key, over the spec's: title, subtitle, "
-                        "issue, date, period, compare, issuer, draft (e.g. --set issue=9)"))
-    b.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help=_("also read data, themes and reference files from DIR (files a spec names "
-                        "outside its workspace are refused otherwise)"))
-    b.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help=_("worker processes for several specs (default: one per core)"))
-    b.add_argument("--print", action="store_true", dest="duplex",
-                   help=_("for duplex printing: blank pages so that each part (contents, body, "
-                        "附件) starts on a right-hand page"))
-    b.add_argument("--strict", action="store_true",
-                   help=_("refuse, rather than warn of, spec names Windows cannot give a file (CON, a:b …)"))
-    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    pr = sub.add_parser("print", help=_("build a brief for printed distribution: numbered copies and a register"),
-                        description=_("Build SPEC with a 版记 listing the recipients of the table and their "
-                                      "total, and beside it NAME-print.pdf (every copy in the table's order, "
-                                      "each first page carrying its 份号 where the layout numbers copies) and "
-                                      "NAME-register.xlsx (the 发文登记: which 份号 went to whom, a column to "
-                                      "sign). The table: CSV or XLSX with the columns 类别 (报, 送, 发, 抄送), "
-                                      "单位, 份数 and, if wanted, 备注."))
-    pr.add_argument("spec", metavar="SPEC", help=_("the spec file"))
-    pr.add_argument("--recipients", metavar="FILE",
-                    help=_("the recipients table (default: the spec's recipients:)"))
-    pr.add_argument("--booklet", action="store_true",
-                    help=_("the print job as A3 landscape sheets, each copy imposed for saddle stitching "
-                           "(print duplex, flip on the short edge, fold and staple)"))
-    pr.add_argument("--out", metavar="DIR", help=_("output folder (default: the out/ folder of the spec's workspace)"))
-    _reading_options(pr, _("this run's value of a top-level key, as for build (e.g. --set issue=9)"))
-    pr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    w = sub.add_parser("watch", help=_("build, then rebuild on every save"),
-                       description=_("Build the specs, then rebuild a brief within a moment of a "
-                                   "save to its spec, a template, its theme, reference Word file "
-                                   "or data files. Ctrl-C stops."))
-    w.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
-    w.add_argument("--out", metavar="DIR", help=_("output folder (default: each workspace's out/)"))
-    w.add_argument("--format", metavar="FORMATS", help=_("comma-separated formats: docx, pdf, html"))
-    _reading_options(w, _("this run's value of a top-level key, as for build"))
-    w.add_argument("--print", action="store_true", dest="duplex", help=_("as for build"))
-    w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    c = sub.add_parser("check", help=_("validate specs, templates, data and theme; write nothing"),
-                       description=_("Report every problem in the specs, the section templates and "
-                                   "the data, without writing anything."))
-    c.add_argument("specs", nargs="*", metavar="SPEC", help=_("spec files (default: every briefs/*.yaml)"))
-    c.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    c.add_argument("--allow", action="append", default=[], metavar="DIR",
-                   help=_("also read data, themes and reference files from DIR"))
-    c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    i = sub.add_parser("indicators", help=_("list the indicator catalogue"),
-                       description=_("List every indicator of the dataset with its values and sources."))
-    i.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
-    i.add_argument("--category", metavar="C", help=_("only this category (e.g. fireworks)"))
-    i.add_argument("--period", metavar="P", help=_("only values of this period (e.g. 2024, 2021-2025)"))
-    i.add_argument("--facts", action="store_true", help=_("list the dated honours and events instead"))
-    i.add_argument("--spec", metavar="SPEC", help=_("the values this brief will use: its data files "
-                                                  "merged, each value with where it comes from"))
-    i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    s = sub.add_parser("sections", help=_("list the narrative sections a spec can name"),
-                       description=_("List the narrative sections with title, indicators and template file."))
-    s.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
-    s.add_argument("--templates", action="append", default=[], metavar="DIR",
-                   help=_("a folder of templates searched before the workspace's and the built-in ones"))
-    s.add_argument("--spec", metavar="SPEC", help=_("the sections as this brief sees them: its "
-                                                  "workspace's and its own template folders first"))
-    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    n = sub.add_parser("init", help=_("write a small workspace to start from"),
-                       description=_("Write a workspace (a spec, a template override, a theme, a data "
-                                   "file and a README) that builds at once with `shangli-brief build`."))
-    n.add_argument("folder", metavar="DIR", help=_("a new or empty folder"))
-    n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    v = sub.add_parser("verify", help=_("check an edited DOCX against the data"),
-                       description=_("Read a DOCX built by shangli-brief and since edited in Word, WPS or "
-                                     "LibreOffice, and list every figure that no longer matches its "
-                                     "source, every figure deleted and every number typed in by hand. Exit "
-                                     "status 0: clean; 1: findings; 2: the file or spec is wrong."))
-    v.add_argument("docx", metavar="FILE.docx", help=_("the edited document"))
-    v.add_argument("--spec", metavar="SPEC", help=_("the spec it was built from (default: the one named "
-                                                    "in the document's properties)"))
-    v.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
-                   help=_("the --set values it was built with"))
-    v.add_argument("--json", action="store_true", help=_("machine-readable JSON array"))
-    v.add_argument("--annotate", metavar="OUT.docx",
-                   help=_("also write a copy with a Word comment at each finding"))
-    v.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    f = sub.add_parser("fonts", help=_("show the font chosen for each font role"),
-                       description=_("For each font role: the file the PDF embeds and the name the DOCX asks for."))
-    f.add_argument("--layout", default="bulletin", metavar="LAYOUT",
-                   help=_("the layout whose theme to show (a file in layouts/: bulletin, report)"))
-    f.add_argument("--prepare", action="store_true",
-                   help=_("convert the free CFF fonts (FandolFang, Noto CJK) for all of GB2312 now; optional: "
-                          "each build converts the characters it needs"))
-    f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    for command in sub.choices.values():  # `shangli-brief build --version` works too
-        command.formatter_class = HelpFormatter
-        command.add_argument("--version", action="version", version=f"shangli-brief {__version__}",
-                             help=_("show the version and exit"))
-        command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                             help=_("language of the messages (zh or en)"))
-    return p
-
+from .i18n import N_, _, early_language, translate_argparse
 
 REPORT_TO = N_("the shangli-brief maintainers (README: Reporting a problem)")
 
@@ -226,16 +37,30 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     _safe_streams()
     early_language(sys.argv[1:] if argv is None else argv)
-    translate_argparse()
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    # The console's `build SPEC.yaml`: the PDF's process starts before anything else is done
+    # (see forked.py); it is ended at once if the command turns out not to want it.
+    first = _pdf_process_first(sys.argv[1:]) if argv is None else None
+    try:
+        translate_argparse()
+        from .arguments import parser as make_parser
+        parser = make_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        args.early = first
+        return _main_command(args, argv)
+    finally:
+        if first is not None:
+            first.cancel()  # not taken, or taken and done: either way ended, never left
+
+
+def _main_command(args, argv: list[str] | None) -> int:
     try:
         return _run(args, command_line=argv is None)
     except Exception as e:  # noqa: BLE001 - the last resort: one line, never a traceback
         if args.debug:
+            import traceback
             traceback.print_exc()
         print(
             _("error: internal error in `{command}`: {kind}: {e}").format(
@@ -261,12 +86,14 @@ def _run(args, command_line: bool = False) -> int:
         return COMMANDS[args.command](args)
     except ErrorList as e:
         if args.debug:
+            import traceback
             traceback.print_exc()
         for err in e.errors:
             print(_("error: {message}").format(message=err), file=sys.stderr)
         return e.exit_code
     except BriefError as e:
         if args.debug:
+            import traceback
             traceback.print_exc()
         print(_("error: {message}").format(message=e), file=sys.stderr)
         return e.exit_code
@@ -315,14 +142,37 @@ def _refuse_foreign_name(path: Path) -> None:
                              shown=shown, guess=guess))
 
 
-def _early_pdf_process(paths, formats):
-    """One brief, where the system can fork: its PDF's process starts now, before the heavy
-    imports, so the two cores load ReportLab and the resolver side by side (see forked.py)."""
+def _pdf_process_first(argv: list[str]):
+    """`build` of one SPEC.yaml, where the system can fork: the PDF's process, started before the
+    arguments are parsed, so that it loads ReportLab on the second core while this one reads
+    the spec (see forked.py). Whether the command wants it is decided after parsing."""
+    from .portability import can_fork
+    words = [arg for i, arg in enumerate(argv) if not arg.startswith("-") and argv[i - 1:i] != ["--lang"]]
+    specs = [arg for arg in words if arg.lower().endswith((".yaml", ".yml"))]
+    if not (words and words[0] == "build" and len(specs) == 1 and can_fork()) or \
+            {"-h", "--help", "--version"} & set(argv):
+        return None
+    limit_memory()  # the command's cap (see _run), which the child inherits
+    _announce_font_conversions()
+    return _pdf_process()
+
+
+def _pdf_process():
+    from .forked import Child, warm_up, warm_up_pdf, write_pdf
+    return Child(warm_up, write_pdf, ahead=warm_up_pdf)
+
+
+def _early_pdf_process(paths, formats, started=None):
+    """One brief, where the system can fork: its PDF's process (`started` when the command
+    began, else started now, before the heavy imports), so the two cores load ReportLab and the
+    resolver side by side (see forked.py). None, `started` ended, when the build has no use
+    for it."""
     from .portability import can_fork
     if len(paths) != 1 or not can_fork() or (formats and not ("pdf" in formats and len(formats) > 1)):
+        if started is not None:
+            started.cancel()
         return None
-    from .forked import Child, warm_up, write_pdf
-    return Child(warm_up, write_pdf)
+    return started or _pdf_process()
 
 
 def _announce_font_conversions() -> None:
@@ -402,7 +252,7 @@ def cmd_build(args) -> int:
     _announce_font_conversions()  # before the fork: the PDF's process converts faces too
     # A single brief's PDF process starts before anything heavy is imported (see forked.py); a
     # problem found meanwhile ends it.
-    early = _early_pdf_process(paths, formats)
+    early = _early_pdf_process(paths, formats, getattr(args, "early", None))
     try:
         from .briefspec.schema import parse_settings
         settings = parse_settings(args.settings)

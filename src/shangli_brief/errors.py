@@ -2,7 +2,6 @@
 `file:line:col: key.path: message`."""
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from .i18n import _
@@ -81,5 +80,6 @@ class ErrorList(Exception):
 
 
 def did_you_mean(word: str, choices) -> str:
+    import difflib  # only when something is misspelt
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return _(" (did you mean '{close}'?)").format(close=close[0]) if close else ""

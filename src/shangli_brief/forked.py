@@ -78,21 +78,27 @@ def _reap_all() -> None:
 class Child:
     """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
     it later, and hands back the result. A BriefError raised there is raised here again, with its
-    location; anything else becomes a BuildError rather than a lost traceback."""
+    location; anything else becomes a BuildError rather than a lost traceback. `ahead(value)`
+    runs on each value given to send_ahead before that: work the child can do while it waits."""
 
-    def __init__(self, prepare, finish):
+    def __init__(self, prepare, finish, ahead=None):
         self.done = False  # a result was taken or the child was ended
+        self._pipe = None  # the writing end, once something was sent
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(self._to_child)
             os.close(self._from_child)
             try:
-                die_with_parent()
+                die_with_parent(forked_from=parent)
                 prepare()
                 with os.fdopen(to_child, "rb") as pipe:
-                    value = pickle.load(pipe)
+                    kind, value = pickle.load(pipe)
+                    while kind == "ahead":
+                        ahead(value)
+                        kind, value = pickle.load(pipe)
                 payload = ("ok", finish(value))
             except BriefError as e:
                 payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
@@ -108,10 +114,20 @@ class Child:
         os.close(to_child)
         os.close(from_child)
 
+    def send_ahead(self, value) -> None:
+        """A value for `ahead`, sent at once (the child takes it when it is ready)."""
+        self._write(("ahead", value))
+        self._pipe.flush()
+
     def send(self, value) -> None:
-        with os.fdopen(self._to_child, "wb") as pipe:
-            self._to_child = None
-            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(("value", value))
+        self._pipe.close()
+        self._pipe = self._to_child = None
+
+    def _write(self, message) -> None:
+        if self._pipe is None:
+            self._pipe = os.fdopen(self._to_child, "wb")
+        pickle.dump(message, self._pipe, protocol=pickle.HIGHEST_PROTOCOL)
 
     def cancel(self) -> None:
         """The caller failed or was interrupted: end the child at once, without a result (it
@@ -119,15 +135,20 @@ class Child:
         if self.done:
             return
         self.done = True
-        if self._to_child is not None:
-            os.close(self._to_child)
-            self._to_child = None
-        os.close(self._from_child)
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
+        if self._pipe is not None:
+            try:
+                self._pipe.close()
+            except OSError:  # what it still held for the child, which is gone
+                pass
+        elif self._to_child is not None:
+            os.close(self._to_child)
+        self._pipe = self._to_child = None
+        os.close(self._from_child)
 
     def result(self):
         self.done = True

@@ -39,21 +39,21 @@ def names() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def aliases() -> dict[str, str]:
     """Other names a spec may give a layout (简报 for bulletin), from each layout's `aliases`."""
-    import yaml
+    from .yamlfile import package_yaml
     folder = PACKAGE / "layouts"
     out = {}
     for name in names():
-        for alias in yaml.safe_load((folder / f"{name}.yaml").read_text("utf-8")).get("aliases") or ():
+        for alias in package_yaml(folder / f"{name}.yaml").get("aliases") or ():
             out[str(alias)] = name
     return out
 
 
 @lru_cache(maxsize=None)
 def load_layout(name: str) -> Layout:
-    import yaml
+    from .yamlfile import package_yaml
     folder = PACKAGE / "layouts"
-    data = yaml.safe_load((folder / f"{name}.yaml").read_text("utf-8"))
-    words = yaml.safe_load((folder / "words" / f"{data['language']}.yaml").read_text("utf-8"))
+    data = package_yaml(folder / f"{name}.yaml")
+    words = package_yaml(folder / "words" / f"{data['language']}.yaml")
     front, back = tuple(data.get("front") or ()), tuple(data.get("back") or ())
     unknown = [part for part in front if part not in FRONT] + [part for part in back if part not in BACK]
     if unknown:  # a packaging mistake, not a user's: the layouts ship with the tool

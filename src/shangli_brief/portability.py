@@ -99,27 +99,33 @@ def system_font_dirs() -> list[Path]:
     return out
 
 
-def die_with_parent() -> None:
+def die_with_parent(forked_from: int | None = None) -> None:
     """Called first in every helper process (batch worker, PDF writer): end it when its parent
     ends, however the parent ends (a SIGKILL included), so no helper outlives a killed build.
+    `forked_from`: the parent's pid, given by a child of os.fork (which knows it without asking
+    multiprocessing, an import of 8 ms on the PDF's path).
 
     Linux: the kernel delivers SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG). Other
     systems: a watchdog thread that sees the parent go (POSIX: we are re-parented; Windows: the
     parent's process handle, which multiprocessing gives a spawned child, is signalled)."""
     parent = os.getppid()
-    if _parent_already_gone():
+    if forked_from is not None:
+        if parent != forked_from:  # the parent died before this line
+            os._exit(1)
+    elif _parent_already_gone():
         os._exit(1)
     if _kernel_death_signal():
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
         return
     sentinel = None
-    try:
-        import multiprocessing
-        proc = multiprocessing.parent_process()
-        sentinel = proc.sentinel if proc is not None and not can_fork() else None
-    except (ImportError, AttributeError, ValueError):
-        sentinel = None
+    if forked_from is None:
+        try:
+            import multiprocessing
+            proc = multiprocessing.parent_process()
+            sentinel = proc.sentinel if proc is not None and not can_fork() else None
+        except (ImportError, AttributeError, ValueError):
+            sentinel = None
     threading.Thread(target=_watch_parent, args=(parent, sentinel), daemon=True,
                      name="die-with-parent").start()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ...xmltext import quoteattr
 
 import docx
-import yaml
+from ...yamlfile import package_yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
@@ -24,8 +24,7 @@ DROP_RELS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 # Windows' own font-table facts for the fonts official documents ask for: panose, family and
 # pitch as Word writes them, so that a machine missing a font substitutes a similar one.
 # (font_facts.yaml: data about fonts, kept with the other data rather than in the code)
-FONT_FACTS = {name: tuple(facts) for name, facts in yaml.safe_load(
-    (Path(__file__).with_name("font_facts.yaml")).read_text("utf-8")).items()}
+FONT_FACTS = {name: tuple(facts) for name, facts in package_yaml(Path(__file__).with_name("font_facts.yaml")).items()}
 
 SETTINGS = f"""<w:settings xmlns:w="{W}">
 <w:zoom w:percent="100"/>

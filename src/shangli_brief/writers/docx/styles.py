@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
+from ...yamlfile import package_yaml
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -36,7 +36,7 @@ WORD_STYLES = {
     "contents_title": "TOC Heading", "contents_entry": "toc 1", "running_header": "Header",
 }
 CHARACTER_STYLES = {"strong", "emphasis"}
-CHINESE_NAMES = yaml.safe_load((Path(__file__).with_name("style_names.yaml")).read_text("utf-8"))
+CHINESE_NAMES = package_yaml(Path(__file__).with_name("style_names.yaml"))
 # Word's own built-in styles by name, with the ids Word gives them: such a style is Word's (no
 # customStyle), so the navigation pane, captions, contents and a colleague's habits work.
 BUILTIN_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1",
