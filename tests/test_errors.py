@@ -1,5 +1,7 @@
 """Bad input: one line naming file:line:col and what to do, exit status 2 (1 for the output
 folder), no traceback, and no file written."""
+import json
+
 import pytest
 
 from conftest import run_cli
@@ -144,3 +146,15 @@ def test_check_passes_every_sample():
     result = run_cli("check")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok: no problems found"
+
+
+def test_the_console_command_ends_with_its_status_and_all_its_output():
+    """The command's process ends in its last exit handler (cli._end_process), skipping Python's
+    teardown: the status is still the command's (argparse's own exits included) and everything
+    printed reaches the pipe."""
+    listed = run_cli("indicators", "--json")
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) > 50
+    assert run_cli("no-such-command").returncode == 2
+    assert run_cli("--version").returncode == 0
+    missing = run_cli("build", "briefs/no-such-spec.yaml")
+    assert missing.returncode == 2 and "no-such-spec.yaml" in missing.stderr

@@ -24,14 +24,40 @@ def _safe_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    code = _main(argv)
+    if argv is None:
+        import atexit
+        atexit.register(_end_process)  # the first registered: run after every other exit handler
+    try:
+        code = _main(argv)
+    except SystemExit as e:  # --help, --version, a mistyped argument: argparse's own exit
+        _exit_code[0] = e.code if isinstance(e.code, int) else int(e.code is not None)
+        raise
+    except BaseException as e:  # Ctrl-C before a command ran; anything else is caught in _main
+        _exit_code[0] = 130 if isinstance(e, KeyboardInterrupt) else 1
+        raise
     if argv is None:
         # The command's process ends now: Python would otherwise look through every object made
         # (ReportLab's, lxml's, the document's) for cycles before exiting, 40 ms of a 300 ms
         # build. Frozen, they are left to the system, which frees the whole process at once.
         import gc
         gc.freeze()
+        _exit_code[0] = code
     return code
+
+
+_exit_code = [0]
+
+
+def _end_process() -> None:
+    """The console command's last exit handler (the others, ours and the libraries', have run):
+    the process ends here, its memory returned to the system at once, rather than after Python
+    has taken every module apart object by object (7 ms of a single brief's build)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(_exit_code[0])
 
 
 def _main(argv: list[str] | None) -> int:
