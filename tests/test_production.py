@@ -146,6 +146,9 @@ class _SlowPdf:
     def send(self, value):
         pass
 
+    def told(self):
+        return None
+
     def cancel(self):
         pass
 

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +85,7 @@ def build_one(path: Path, job: Job, parallel: bool = False, early=None) -> SpecR
 
 
 def _trace(error: BaseException) -> str:
+    import traceback  # only for a brief that failed
     return "".join(traceback.format_exception(error))
 
 

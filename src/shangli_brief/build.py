@@ -194,11 +194,21 @@ def build(spec: Spec, out_dir: Path, formats: tuple[str, ...] | None,
                 # While the PDF is still being made, the other formats are written under their
                 # temporary names (and synced): publishing then only renames them.
                 ahead = _stage_ahead(out_dir, spec.name, others)
+                # The PDF's process tells the contents' pages once its pages are laid out, and
+                # then puts the file together (fonts subset and compressed): the DOCX is numbered
+                # and written meanwhile.
+                pages = child.told() if deferred else None
+                if pages is not None:
+                    numbered = [(fmt, Written(pages=None), finish(pages)) for fmt, finish in deferred.items()]
+                    others += numbered
+                    ahead.update(_stage_ahead(out_dir, spec.name, numbered))
             except BaseException:
                 child.cancel()
                 raise
             pdf = ("pdf", *child.result())
-            others += [(fmt, Written(pages=None), finish(pdf[1].contents_pages)) for fmt, finish in deferred.items()]
+            if deferred and pages is None:  # nothing told: numbered from the finished PDF
+                others += [(fmt, Written(pages=None), finish(pdf[1].contents_pages))
+                           for fmt, finish in deferred.items()]
             rendered = sorted(others + [pdf], key=lambda made: wanted.index(made[0]))
         else:
             doc = workspace.document(spec)

@@ -37,12 +37,15 @@ def warm_up() -> None:
     fontscan.all_faces()
 
 
-def write_pdf(value):
-    """(document, theme, options) -> (Written, PDF bytes)."""
+def write_pdf(value, tell=None):
+    """(document, theme, options) -> (Written, PDF bytes). `tell`: given the contents' pages as
+    soon as every page is laid out (the other process numbers the DOCX's contents with them
+    while this one puts the PDF together)."""
+    from dataclasses import replace
     from .writers import writer_for
     doc, theme, options = value
     buffer = io.BytesIO()
-    written = writer_for("pdf")(doc, theme, buffer, options)
+    written = writer_for("pdf")(doc, theme, buffer, replace(options, laid_out=tell))
     return written, buffer.getvalue()
 
 
@@ -76,14 +79,17 @@ def _reap_all() -> None:
 
 
 class Child:
-    """A forked process that runs `prepare()` at once, then `finish(value)` on a value sent to
-    it later, and hands back the result. A BriefError raised there is raised here again, with its
-    location; anything else becomes a BuildError rather than a lost traceback. `ahead(value)`
-    runs on each value given to send_ahead before that: work the child can do while it waits."""
+    """A forked process that runs `prepare()` at once, then `finish(value, tell)` on a value
+    sent to it later, and hands back the result. A BriefError raised there is raised here again,
+    with its location; anything else becomes a BuildError rather than a lost traceback.
+    `ahead(value)` runs on each value given to send_ahead before that: work the child can do
+    while it waits. `tell(message)` hands a message back before the result (see told)."""
 
     def __init__(self, prepare, finish, ahead=None):
         self.done = False  # a result was taken or the child was ended
         self._pipe = None  # the writing end, once something was sent
+        self._results = None  # the reading end, once something was read
+        self._final = None  # the result, read while looking for a message told before it
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
         parent = os.getpid()
@@ -91,6 +97,7 @@ class Child:
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(self._to_child)
             os.close(self._from_child)
+            results = None
             try:
                 die_with_parent(forked_from=parent)
                 prepare()
@@ -99,13 +106,19 @@ class Child:
                     while kind == "ahead":
                         ahead(value)
                         kind, value = pickle.load(pipe)
-                payload = ("ok", finish(value))
+                results = os.fdopen(from_child, "wb")
+
+                def tell(message) -> None:
+                    pickle.dump(("told", message), results, protocol=pickle.HIGHEST_PROTOCOL)
+                    results.flush()
+
+                payload = ("ok", finish(value, tell))
             except BriefError as e:
                 payload = ("brief", (type(e).__name__, e.message, e.location, e.key))
             except BaseException as e:  # noqa: BLE001 - reported to the parent, not swallowed
                 payload = ("crash", f"{type(e).__name__}: {e}")
             try:
-                with os.fdopen(from_child, "wb") as pipe:
+                with (results if results is not None else os.fdopen(from_child, "wb")) as pipe:
                     pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
                 from .fontconvert import discard_scratch
@@ -148,18 +161,40 @@ class Child:
         elif self._to_child is not None:
             os.close(self._to_child)
         self._pipe = self._to_child = None
-        os.close(self._from_child)
+        if self._results is not None:
+            self._results.close()
+        else:
+            os.close(self._from_child)
+
+    def _read(self):
+        """The next message from the child; None if it ended without one."""
+        if self._results is None:
+            self._results = os.fdopen(self._from_child, "rb")
+        try:
+            return pickle.load(self._results)
+        except (EOFError, pickle.UnpicklingError):  # ended, or killed while writing
+            return None
+
+    def told(self):
+        """What the child told before its result; None if it has none to tell (it failed: result()
+        says why)."""
+        message = self._read()
+        if message is not None and message[0] == "told":
+            return message[1]
+        self._final = message if message is not None else ("none", None)
+        return None
 
     def result(self):
         self.done = True
-        with os.fdopen(self._from_child, "rb") as pipe:
-            data = pipe.read()
-        if data:  # sent: its exit (unmapping a large process) is not waited for here
-            _reap_later(self.pid)
-        else:
+        message = self._final
+        while message is None or message[0] == "told":
+            message = self._read() or ("none", None)
+        self._results.close()
+        kind, value = message
+        if kind == "none":
             __, status = os.waitpid(self.pid, 0)
             raise BuildError(_("a writer process ended without a result (status {status})").format(status=status))
-        kind, value = pickle.loads(data)
+        _reap_later(self.pid)  # it has sent all: its exit (unmapping a large process) is not waited for here
         if kind == "ok":
             return value
         if kind == "brief":

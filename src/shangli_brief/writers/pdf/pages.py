@@ -23,10 +23,11 @@ class BriefDocTemplate(BaseDocTemplate):
     when the document ends and every heading's page is known (PDF allows a form to be defined
     after the page that uses it)."""
 
-    def __init__(self, path, theme: Theme, contents: Contents | None = None, **kwargs):
+    def __init__(self, path, theme: Theme, contents: Contents | None = None, laid_out=None, **kwargs):
         super().__init__(path, **kwargs)
         self.theme = theme
         self.contents = contents
+        self.laid_out = laid_out  # see WriteOptions.laid_out
 
     def beforeDocument(self):
         self.bookmarks = 0
@@ -55,10 +56,14 @@ class BriefDocTemplate(BaseDocTemplate):
     def build(self, flowables):
         contents = self.contents
 
+        laid_out = self.laid_out
+
         class _Canvas(Canvas):
             def save(canvas):  # noqa: N805 - the canvas, inside the template's build
                 if contents is not None:
                     contents.draw_form(canvas)
+                if laid_out is not None:
+                    laid_out(contents.pages() if contents is not None else ())
                 super().save()
 
         super().build(flowables, canvasmaker=_Canvas)
@@ -91,6 +96,10 @@ class Contents(Flowable):
 
     def found(self, title: str, page: int) -> None:
         self.entries.append((title, page))
+
+    def pages(self) -> tuple[int, ...]:
+        """The page of each entry (once the document is laid out)."""
+        return tuple(number for __, number in self.entries)
 
     def wrap(self, available_width, available_height):
         self.width = available_width

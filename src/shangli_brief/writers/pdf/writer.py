@@ -139,7 +139,7 @@ class PdfWriter(BlockVisitor):
         rl_config.useA85 = 0
         t = self.theme
         template = BriefDocTemplate(
-            path, t, contents=self.contents, pagesize=(t.page_width, t.page_height),
+            path, t, contents=self.contents, laid_out=self.options.laid_out, pagesize=(t.page_width, t.page_height),
             leftMargin=t.margin_left, rightMargin=t.margin_right, topMargin=t.margin_top,
             bottomMargin=t.margin_bottom, title=self.doc.title, author=self.doc.issuer or "",
             subject=self.doc.subtitle or "", creator="shangli-brief",
@@ -153,7 +153,7 @@ class PdfWriter(BlockVisitor):
         story = self.story()
         with _document_date(self.doc.date):
             template.build(story)
-        pages = tuple(number for __, number in self.contents.entries) if self.contents is not None else ()
+        pages = self.contents.pages() if self.contents is not None else ()
         return Written(pages=template.page, warnings=self.glyph_warnings(), contents_pages=pages)
 
     def story(self) -> list:
