@@ -1,6 +1,6 @@
 """How long a user waits, against the Typst compiler setting the same text.
 
-    .venv/bin/python benchmarks/versus_typst.py [--cold]   (needs `pip install typst`, benchmark only)
+    .venv/bin/python benchmarks/versus_typst.py [--cold] [--runs N]   (needs `pip install typst`)
 
 One paired run, whole fresh processes (as every build on Windows), medians of alternated runs:
 - `shangli-brief build briefs/overview.yaml` (DOCX and PDF), fonts cached;
@@ -28,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "shangli-brief"
-RUNS = 9  # alternated pairs: this shared machine's speed drifts within a minute
+# alternated pairs: this shared machine's speed drifts within a minute (--runs N for more)
+RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 9
 
 
 def typst_source(spec: Path) -> tuple[str, list[str]]:
@@ -115,10 +116,18 @@ def median_of(fn, runs: int = RUNS) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
+CPU: dict[str, list[float]] = {}  # processor time (user + system, all processes) of each command's runs
+
+
 def run(cmd, cwd=ROOT, env=None) -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, **(env or {})})
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(" ".join(map(str, cmd)), []).append(
+        now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
+    return wall
 
 
 def paired(first, second, runs: int = RUNS) -> tuple[list[float], list[float]]:
@@ -148,11 +157,14 @@ def main() -> None:
     typst_pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?")
     print(f"overview brief, fresh processes, {RUNS} alternated runs each (medians):")
     for label, system_fonts in (("system fonts too, Typst's default", True), ("font folders only", False)):
+        CPU.clear()
         ours, theirs = paired(lambda: run(ours_cmd), lambda cmd=typst_cmd(system_fonts): run(cmd))
         o, t = statistics.median(ours), statistics.median(theirs)
-        print(f"  shangli-brief build (DOCX + PDF): {o:.3f} s   (min {min(ours):.3f}, max {max(ours):.3f})")
+        cpu_o, cpu_t = (statistics.median(CPU[" ".join(map(str, cmd))]) for cmd in (ours_cmd, typst_cmd(system_fonts)))
+        print(f"  shangli-brief build (DOCX + PDF): {o:.3f} s   (min {min(ours):.3f}, max {max(ours):.3f}; "
+              f"processor time {cpu_o:.3f} s)")
         print(f"  Typst {typst_version} (PDF, {typst_pages} pages; {label}): {t:.3f} s   "
-              f"(min {min(theirs):.3f}, max {max(theirs):.3f})")
+              f"(min {min(theirs):.3f}, max {max(theirs):.3f}; processor time {cpu_t:.3f} s)")
         print(f"  ratio ours/Typst: {o / t:.2f}")
     bulletin = [str(EXE), "build", str(ROOT / "briefs" / "fireworks-bulletin.yaml"), "--out", str(tmp / "out")]
     m, lo, hi = median_of(lambda: run(bulletin), 5)

@@ -8,22 +8,26 @@ import io
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import manifest
 from .confine import check_inside
-from .data import Dataset, load_dataset
 from .errors import BriefError, BuildError, ErrorList, InputError, Location
 from .model import Document
-from .narrative.templates import SectionCatalogue, make_environment
 from .portability import can_fork, can_make_unnamed_files
 from .forked import Child, warm_up_pdf, write_pdf
 from .publish import Staged, publish_all
-from .resolve import resolve
 from .briefspec import Spec, load_spec, read_spec
 from .layout import load_layout
 from .theme import Theme, load_theme
 from .writers import WriteOptions, Written, has_contents, writer_for
 from .i18n import _, os_message
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .narrative.templates import SectionCatalogue
+# The resolver's modules (Jinja, markdown-it, the dataset) are imported where first used: a
+# single brief's theme then reaches its PDF's process (build: send_ahead) before they load.
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Workspace:
         extra = (*self.template_dirs, *folders)
         key = (spec.workspace, extra)
         if key not in self._catalogues:
+            from .narrative.templates import SectionCatalogue, make_environment
             self._catalogues[key] = SectionCatalogue(make_environment(spec.workspace, extra))
         return self._catalogues[key]
 
@@ -84,6 +89,7 @@ class Workspace:
                 self.confined(spec, Path(file), where, "data", _("data file"))
         key = tuple(f for f, __ in files)
         if key not in self._datasets:
+            from .data import load_dataset
             self._datasets[key] = load_dataset(list(files))
         return self._datasets[key]
 
@@ -140,6 +146,7 @@ class Workspace:
         if recipients is not None and "closing" in load_layout(spec.layout).back:
             from .distribution import closing_for  # the 版记 names the recipients and their total
             spec = replace(spec, closing=closing_for(recipients, spec.closing))
+        from .resolve import resolve
         return resolve(spec, self.dataset(spec), self.catalogue(spec))
 
 

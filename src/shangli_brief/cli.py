@@ -184,7 +184,8 @@ def _pdf_process_first(argv: list[str]):
 
 
 def _pdf_process():
-    from .forked import Child, warm_up, warm_up_pdf, write_pdf
+    from .forked import Child, share, warm_up, warm_up_pdf, write_pdf
+    share()
     return Child(warm_up, write_pdf, ahead=warm_up_pdf)
 
 

@@ -27,6 +27,15 @@ def warm_up_pdf(theme) -> None:
         pass
 
 
+def share() -> None:
+    """Before the fork: what both processes import (the model the document travels in, the
+    theme, the cache folder's place), loaded once rather than once in each, 20 ms less work
+    on a machine whose other core is busy."""
+    from . import model, theme, typography, writers  # noqa: F401
+    from .portability import cache_dir
+    cache_dir()
+
+
 def warm_up() -> None:
     """Before the document arrives: load ReportLab, the model the document is unpickled into and
     the system's list of faces. Reading the spec and theme here too (to register the faces
