@@ -176,28 +176,28 @@ class Child:
             os.close(self._from_child)
 
     def _read(self):
-        """The next message from the child; None if it ended without one."""
+        """The next message from the child; ("none", None) if it ended without one."""
         if self._results is None:
             self._results = os.fdopen(self._from_child, "rb")
         try:
             return pickle.load(self._results)
         except (EOFError, pickle.UnpicklingError):  # ended, or killed while writing
-            return None
+            return ("none", None)
 
     def told(self):
         """What the child told before its result; None if it has none to tell (it failed: result()
         says why)."""
         message = self._read()
-        if message is not None and message[0] == "told":
+        if message[0] == "told":
             return message[1]
-        self._final = message if message is not None else ("none", None)
+        self._final = message
         return None
 
     def result(self):
         self.done = True
-        message = self._final
-        while message is None or message[0] == "told":
-            message = self._read() or ("none", None)
+        message = self._final or self._read()
+        while message[0] == "told":
+            message = self._read()
         self._results.close()
         kind, value = message
         if kind == "none":

@@ -54,9 +54,7 @@ class BriefDocTemplate(BaseDocTemplate):
             self.canv.bookmarkPage(Contents.link_key(len(self.contents.entries)))
 
     def build(self, flowables):
-        contents = self.contents
-
-        laid_out = self.laid_out
+        contents, laid_out = self.contents, self.laid_out
 
         class _Canvas(Canvas):
             def save(canvas):  # noqa: N805 - the canvas, inside the template's build
