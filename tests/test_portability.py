@@ -238,6 +238,40 @@ def test_cache_in_the_platform_folder(tmp_path):
     assert shown == str(tmp_path / ".cache" / "shangli-brief")
 
 
+@pytest.mark.parametrize("platform, env, expected", [
+    ("linux", {"XDG_CACHE_HOME": "/var/cache/clerk"}, "/var/cache/clerk/shangli-brief"),
+    ("linux", {"XDG_CACHE_HOME": "relative/ignored"}, "HOME/.cache/shangli-brief"),  # the XDG rule
+    ("darwin", {}, "HOME/Library/Caches/shangli-brief"),
+    ("win32", {"LOCALAPPDATA": "C:/Users/clerk/AppData/Local"}, "C:/Users/clerk/AppData/Local/shangli-brief/Cache"),
+])
+def test_cache_folder_of_each_system(monkeypatch, tmp_path, platform, env, expected):
+    """The places platformdirs gives (the system's own cache folder), without importing it."""
+    from shangli_brief import portability
+    monkeypatch.delenv("SHANGLI_BRIEF_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(portability.sys, "platform", platform)
+    portability.cache_dir.cache_clear()
+    try:
+        assert portability.cache_dir() == Path(expected.replace("HOME", str(tmp_path)))
+    finally:
+        portability.cache_dir.cache_clear()
+
+
+@pytest.mark.parametrize("specs, collecting", [(1, False), (2, True)])
+def test_the_console_collects_garbage_only_over_several_briefs(tmp_path, specs, collecting):
+    """The console command leaves Python's cycle collector off for one brief (its process ends);
+    a process that goes on to more briefs (a batch, each of its workers) turns it back on."""
+    paths = [str(ROOT / "briefs" / name) for name in ("livelihood-bulletin.yaml", "fireworks-bulletin.yaml")[:specs]]
+    code = ("import gc, sys; from shangli_brief.console import main; assert not gc.isenabled(); "
+            f"code = main(['build', *{paths!r}, '--jobs', '1', '--format', 'docx', '--out', {str(tmp_path)!r}]); "
+            "print(gc.isenabled(), code)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert shown.stdout.strip().splitlines()[-1] == f"{collecting} 0", shown.stderr
+
+
 def _descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

@@ -9,6 +9,7 @@ while publishing puts the old files back (see publish)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -91,6 +92,8 @@ def _trace(error: BaseException) -> str:
 
 def run(paths: list[Path], job: Job, jobs: int = 1, early=None):
     """Yield a SpecResult per spec as each finishes."""
+    if len(paths) > 1:
+        gc.enable()  # several briefs in this process or its workers: garbage collected (see console.py)
     if jobs <= 1 or len(paths) <= 1:
         # A single brief writes its DOCX and PDF in parallel, on both cores; a batch with one
         # worker stays on one core, as asked.

@@ -40,8 +40,14 @@ def cache_dir() -> Path:
     named = os.environ.get("SHANGLI_BRIEF_CACHE")
     if named:
         return user_path(named)
-    import platformdirs
-    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    # The places platformdirs gives, written out: importing it (tempfile, shutil, random with it)
+    # took 5-10 ms of every command, before the PDF's process could start.
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")) / APP / "Cache"
+    if sys.platform == "darwin":
+        return Path(os.path.expanduser("~/Library/Caches")) / APP
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()  # the XDG rule: a relative path is ignored
+    return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")) / APP
 
 
 def user_path(text: str) -> Path:
