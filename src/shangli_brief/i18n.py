@@ -118,26 +118,26 @@ def translate_argparse() -> None:
 
 
 # Messages of PyYAML and Jinja that users meet, in Chinese. The libraries have no catalogs;
-# these patterns cover what a mistyped spec or template produces.
+# these patterns cover what a mistyped spec or template produces (compiled when one is met).
 LIBRARY_MESSAGES = [
-    (re.compile(r"^mapping values are not allowed here$"),
+    (r"^mapping values are not allowed here$",
         N_("a colon where no key was expected (a value with ': ' in it must be in quotes)")),
-    (re.compile(r"^could not find expected ':'$"), N_("a key without its colon ':'")),
-    (re.compile(r"^found character '\\t' that cannot start any token$"), N_("a tab character; indent with spaces")),
-    (re.compile(r"^found character '(.*)' that cannot start any token$"),
+    (r"^could not find expected ':'$", N_("a key without its colon ':'")),
+    (r"^found character '\\t' that cannot start any token$", N_("a tab character; indent with spaces")),
+    (r"^found character '(.*)' that cannot start any token$",
         N_("the character '{0}' cannot start a value; put the text in quotes")),
-    (re.compile(r"^expected <block end>, but found '(.*)'$"),
+    (r"^expected <block end>, but found '(.*)'$",
         N_("the indentation does not match the lines above (found {0})")),
-    (re.compile(r"^did not find expected key$"), N_("a line indented differently from the keys above it")),
-    (re.compile(r"^did not find expected '-' indicator$"), N_("a list item without its '-'")),
-    (re.compile(r"^found unexpected end of stream$"), N_("the file ends inside a quoted text; close the quotes")),
-    (re.compile(r"^found undefined alias '(.*)'$"), N_("the alias '{0}' is not defined")),
-    (re.compile(r"^unexpected end of template.*$"),
+    (r"^did not find expected key$", N_("a line indented differently from the keys above it")),
+    (r"^did not find expected '-' indicator$", N_("a list item without its '-'")),
+    (r"^found unexpected end of stream$", N_("the file ends inside a quoted text; close the quotes")),
+    (r"^found undefined alias '(.*)'$", N_("the alias '{0}' is not defined")),
+    (r"^unexpected end of template.*$",
         N_("the template ends before a block is closed ({{% endif %}}, {{% endfor %}} …)")),
-    (re.compile(r"^unexpected '(.*)'$"), N_("unexpected '{0}'")),
-    (re.compile(r"^Encountered unknown tag '(.*?)'.*$"), N_("unknown tag '{0}'")),
-    (re.compile(r"^expected token '(.*?)', got '(.*)'$"), N_("expected '{0}', found '{1}'")),
-    (re.compile(r"^'(.*)' is undefined$"), N_("'{0}' is not defined")),
+    (r"^unexpected '(.*)'$", N_("unexpected '{0}'")),
+    (r"^Encountered unknown tag '(.*?)'.*$", N_("unknown tag '{0}'")),
+    (r"^expected token '(.*?)', got '(.*)'$", N_("expected '{0}', found '{1}'")),
+    (r"^'(.*)' is undefined$", N_("'{0}' is not defined")),
 ]
 
 
@@ -161,7 +161,7 @@ def library_message(text: str) -> str:
     if language() != "zh":
         return text
     for pattern, message in LIBRARY_MESSAGES:
-        m = pattern.match(text)
+        m = re.match(pattern, text)
         if m:
             return _(message).format(*m.groups())
     return text

@@ -59,7 +59,7 @@ def _char_space(frag, value: float):
 
 
 # -- lines ----------------------------------------------------------------------------------------
-_widths: dict[tuple[str, str, float], float] = {}
+_widths: dict[tuple[str, float], dict[str, float]] = {}  # (font, size) -> character -> width
 _bounds: dict[tuple[str, float], tuple[float, float]] = {}
 
 
@@ -93,11 +93,12 @@ def _read_glyphs(frags) -> tuple[list, list, list]:
             widths.extend([getattr(cb, "width", 0)] * len(text))
             continue
         font, size = frag.fontName, frag.fontSize
-        for ch in text:
-            width = _widths.get((ch, font, size))
-            if width is None:
-                width = _widths[(ch, font, size)] = stringWidth(ch, font, size)
-            widths.append(width)
+        known = _widths.get((font, size))
+        if known is None:
+            known = _widths[(font, size)] = {}
+        for ch in set(text).difference(known):
+            known[ch] = stringWidth(ch, font, size)
+        widths.extend([known[ch] for ch in text])
     return chars, owners, widths
 
 
@@ -109,9 +110,10 @@ def split_lines(frags, max_widths, calc_bounds, justify: bool = False, squeeze: 
         chars = [chars[i] for i in kept]
         owners = [owners[i] for i in kept]
         widths = [widths[i] for i in kept]
-    # a relative width resolves against the first line's width
-    widths = [w.normalizedValue(max_widths[0]) if hasattr(w, "normalizedValue") else w for w in widths]
-    forced_at = {i for i, f in enumerate(owners) if hasattr(f, "lineBreak")}
+    if any(hasattr(f, "cbDefn") for f in frags):  # a relative width resolves against the first line's
+        widths = [w.normalizedValue(max_widths[0]) if hasattr(w, "normalizedValue") else w for w in widths]
+    breaking = {id(f) for f in frags if hasattr(f, "lineBreak")}
+    forced_at = {i for i, f in enumerate(owners) if id(f) in breaking} if breaking else set()
     lines = break_lines(chars, widths, [f.fontSize for f in owners], forced_at, max_widths, justify, squeeze)
     return ParaLines(kind=1, lines=[_frag_line(chars, owners, line, calc_bounds) for line in lines])
 
@@ -123,26 +125,30 @@ def _frag_line(chars, owners, line, calc_bounds) -> FragLine:
     if line.spacing is None:
         return _para_line(chars[first:stop], owners[first:stop], line, calc_bounds)
     spacing = line.spacing
+    markers = [_char_space(owners[first], spacing)]
     unit_chars = [""]
-    unit_frags = [_char_space(owners[first], spacing)]
+    unit_frags = [markers[-1]]
     done = first
     for k in sorted(line.cuts):
         unit_chars += chars[done:k]
         unit_frags += owners[done:k]
         unit_chars += ["", chars[k], ""]
-        unit_frags += [_char_space(owners[k], spacing - line.cuts[k]), owners[k], _char_space(owners[k], spacing)]
+        markers += [_char_space(owners[k], spacing - line.cuts[k]), _char_space(owners[k], spacing)]
+        unit_frags += [markers[-2], owners[k], markers[-1]]
         done = k + 1
     unit_chars += chars[done:stop]
     unit_frags += owners[done:stop]
     unit_chars.append("")
-    unit_frags.append(_char_space(owners[stop - 1], 0.0))
-    return _para_line(unit_chars, unit_frags, line, calc_bounds)
+    markers.append(_char_space(owners[stop - 1], 0.0))
+    unit_frags.append(markers[-1])
+    return _para_line(unit_chars, unit_frags, line, calc_bounds, {id(m) for m in markers})
 
 
-def _para_line(chars, frags, line, calc_bounds) -> FragLine:
+def _para_line(chars, frags, line, calc_bounds, markers=frozenset()) -> FragLine:
     """The line ReportLab's makeCJKParaLine makes from the same units: a word per run of equal
     frags. A run of one frag object has one ascent and descent and is one word unless it carries
-    a callback or a line break (then each unit is a word)."""
+    a callback or a line break (then each unit is a word). `markers`: frags made for this line
+    alone, each a word of its own (its text is empty), used without a copy."""
     words = []
     group_frag, group_start = None, 0
     size = ascent_max = descent_min = 0
@@ -163,13 +169,19 @@ def _para_line(chars, frags, line, calc_bounds) -> FragLine:
         plain = "cbDefn" not in f.__dict__ and "lineBreak" not in f.__dict__
         for unit in (range(n, n + 1) if plain else range(n, end)):  # a plain run decides once
             if not (plain and f is group_frag) and (group_frag is None or not sameFrag(group_frag, f)):
-                if group_frag is not None:
+                if group_frag is None:
+                    pass
+                elif id(group_frag) in markers:
+                    words.append(group_frag)
+                else:
                     word = group_frag.clone()
                     word.text = "".join(chars[group_start:unit])
                     words.append(word)
                 group_frag, group_start = f, unit
         n = end
-    if group_frag is not None:
+    if group_frag is not None and id(group_frag) in markers:
+        words.append(group_frag)
+    elif group_frag is not None:
         word = group_frag.clone()
         word.text = "".join(chars[group_start:])
         words.append(word)

@@ -104,7 +104,7 @@ class PdfStyles:
         Characters that fall back, that no face has, or that belong to a right-to-left script
         are noted in `glyphs` with the block they came from."""
         chars = self._chars[font_name]
-        if all(ord(ch) in chars or ch == "\n" for ch in text) and (text.isascii() or not _RTL.search(text)):
+        if chars.issuperset(map(ord, text.replace("\n", ""))) and (text.isascii() or not _RTL.search(text)):
             return escape(text)
         out = []
         for ch in text:
