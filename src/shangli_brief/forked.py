@@ -41,9 +41,10 @@ def warm_up() -> None:
     the system's list of faces. Reading the spec and theme here too (to register the faces
     ahead) cost more than it saved: the first process sends them with the document as soon as
     it has resolved it."""
-    from . import fontscan, model  # noqa: F401 - the document is unpickled into model's classes
+    from . import model  # noqa: F401 - the document is unpickled into model's classes
+    from .fonts import installed_faces
     from .writers.pdf import writer  # noqa: F401
-    fontscan.all_faces()
+    installed_faces()  # kept for the theme's faces (a list read and dropped was read again)
 
 
 def write_pdf(value, tell=None):
