@@ -213,14 +213,16 @@ def fallback_faces(theme: Theme) -> list[ResolvedFont]:
 def text_chars(*roots) -> frozenset[int]:
     """Every character of every string in the objects given (a document, a theme), at any depth:
     what the PDF's faces must hold."""
-    chars: set[int] = set()
+    chars: set[str] = set()  # characters, made code points once, at the end
     seen: set[int] = set()
     stack = list(roots)
+    atoms = (int, float, bytes, bool, type(None))
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            chars.update(map(ord, item))
-        elif isinstance(item, (int, float, bytes)) or item is None or id(item) in seen:
+        kind = type(item)
+        if kind is str or (kind not in atoms and isinstance(item, str)):
+            chars.update(item)
+        elif kind in atoms or isinstance(item, (int, float, bytes)) or id(item) in seen:
             continue
         else:
             seen.add(id(item))
@@ -231,4 +233,4 @@ def text_chars(*roots) -> frozenset[int]:
                 stack.extend(item)
             elif hasattr(item, "__dict__"):
                 stack.extend(vars(item).values())
-    return frozenset(code for code in chars if code >= 0x20)  # line breaks and tabs draw no glyph
+    return frozenset(code for code in map(ord, chars) if code >= 0x20)  # line breaks and tabs draw no glyph
