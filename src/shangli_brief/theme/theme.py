@@ -149,8 +149,8 @@ def _merge(base: dict, over: dict) -> dict:
 @lru_cache(maxsize=None)
 def _builtin(name: str) -> dict:
     path = PACKAGE / "themes" / f"{name}.yaml"
-    from ..yamlfile import parse_yaml  # not at import: the PDF's process only unpickles themes
-    data = parse_yaml(path.read_text("utf-8"), f"<built-in theme {name}>").data
+    from ..yamlfile import package_yaml  # not at import: the PDF's process only unpickles themes
+    data = package_yaml(path)  # the package's own file: plain data, without locations
     base = data.pop("base", None)
     return _merge(_builtin(base), data) if base else data
 
