@@ -96,8 +96,11 @@ def _read_glyphs(frags) -> tuple[list, list, list]:
         known = _widths.get((font, size))
         if known is None:
             known = _widths[(font, size)] = {}
-        for ch in set(text).difference(known):
-            known[ch] = stringWidth(ch, font, size)
+        new = set(text).difference(known)
+        if new:
+            measure = pdfmetrics.getFont(font).stringWidth  # what stringWidth() calls, found once
+            for ch in new:
+                known[ch] = measure(ch, size)
         widths.extend([known[ch] for ch in text])
     return chars, owners, widths
 
