@@ -471,6 +471,7 @@ def cmd_fonts(args) -> int:
     from .fonts import env_variable, resolve_role
     from .theme import load_theme
     if args.prepare:
+        gc.enable()  # minutes of converting whole faces: their garbage is collected (see console.py)
         return _prepare_fonts(fontconvert, resolve_role)
     from .layout import names as layout_names
     if args.layout not in layout_names():

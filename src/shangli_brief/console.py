@@ -2,8 +2,8 @@
 
 A command is a short process. Python's cyclic garbage collector would go through every object
 its imports and its brief make, looking for cycles that the end of the process frees anyway:
-some 15 ms in each of a build's two processes. It is off from the start. Work over several
-briefs in one process (a batch, `check` of several specs, `watch`) turns it back on."""
+some 15 ms in each of a build's two processes. It is off from the start. Longer work in one
+process (a batch, `check` of several specs, `watch`, `fonts --prepare`) turns it back on."""
 import gc
 
 gc.disable()
