@@ -22,7 +22,7 @@ SAMPLES = sorted(p.name for p in (ROOT / "briefs").glob("*.yaml"))
 
 def command(src: Path) -> list[str]:
     """The console command of the package under `src` (its entry point moved over time)."""
-    entry = "launch" if (src / "shangli_brief" / "launch.py").exists() else "cli"
+    entry = next(name for name in ("console", "launch", "cli") if (src / "shangli_brief" / f"{name}.py").exists())
     return [sys.executable, "-c", f"import sys; from shangli_brief.{entry} import main; sys.exit(main())"]
 
 
