@@ -216,13 +216,11 @@ def text_chars(*roots) -> frozenset[int]:
     chars: set[str] = set()  # characters, made code points once, at the end
     seen: set[int] = set()
     stack = list(roots)
-    atoms = (int, float, bytes, bool, type(None))
     while stack:
         item = stack.pop()
-        kind = type(item)
-        if kind is str or (kind not in atoms and isinstance(item, str)):
+        if isinstance(item, str):
             chars.update(item)
-        elif kind in atoms or isinstance(item, (int, float, bytes)) or id(item) in seen:
+        elif isinstance(item, (int, float, bytes)) or item is None or id(item) in seen:
             continue
         else:
             seen.add(id(item))

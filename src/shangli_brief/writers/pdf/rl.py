@@ -172,25 +172,25 @@ def _para_line(chars, frags, line, calc_bounds, markers=frozenset()) -> FragLine
         plain = "cbDefn" not in f.__dict__ and "lineBreak" not in f.__dict__
         for unit in (range(n, n + 1) if plain else range(n, end)):  # a plain run decides once
             if not (plain and f is group_frag) and (group_frag is None or not sameFrag(group_frag, f)):
-                if group_frag is None:
-                    pass
-                elif id(group_frag) in markers:
-                    words.append(group_frag)
-                else:
-                    word = group_frag.clone()
-                    word.text = "".join(chars[group_start:unit])
-                    words.append(word)
+                if group_frag is not None:
+                    words.append(_word(group_frag, chars[group_start:unit], markers))
                 group_frag, group_start = f, unit
         n = end
-    if group_frag is not None and id(group_frag) in markers:
-        words.append(group_frag)
-    elif group_frag is not None:
-        word = group_frag.clone()
-        word.text = "".join(chars[group_start:])
-        words.append(word)
+    if group_frag is not None:
+        words.append(_word(group_frag, chars[group_start:], markers))
     return FragLine(kind=1, extraSpace=line.extra, wordCount=1, words=words, fontSize=size,
                     ascent=ascent_max, descent=descent_min, maxWidth=line.max_width,
                     currentWidth=line.width_used, lineBreak=line.forced)
+
+
+def _word(frag, chars, markers):
+    """A word of the line: a copy of the frag holding `chars`, or a marker made for this line as
+    it is (its text is empty already)."""
+    if id(frag) in markers:
+        return frag
+    word = frag.clone()
+    word.text = "".join(chars)
+    return word
 
 
 class ChineseParagraph(Paragraph):
