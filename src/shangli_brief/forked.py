@@ -40,10 +40,9 @@ def share() -> None:
 
 
 def warm_up() -> None:
-    """Before the document arrives: load ReportLab, the model the document is unpickled into and
-    the system's list of faces. Reading the spec and theme here too (to register the faces
-    ahead) cost more than it saved: the first process sends them with the document as soon as
-    it has resolved it."""
+    """Before anything arrives: load ReportLab, the model the document is unpickled into and
+    the system's list of faces. The theme comes next, sent ahead (warm_up_pdf registers its
+    faces), then the document once the first process has resolved it."""
     from . import model  # noqa: F401 - the document is unpickled into model's classes
     from .fonts import installed_faces
     from .writers.pdf import writer  # noqa: F401

@@ -88,7 +88,7 @@ MAX_DEPTH = 32          # nesting of lists and mappings; a spec needs five
 
 
 def package_yaml(path: Path):
-    """One of the package's own YAML files (layouts, words, style names), as plain data: no
+    """One of the package's own YAML files (layouts, themes, words, style names), as plain data: no
     locations needed, read with the faster parser (the Python one took 3 ms a file)."""
     return yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
 
